@@ -1,0 +1,350 @@
+"""One conversation: from a transcript to the intent, the MQTT messages and the reply.
+
+This is the part `assistant parse` and the daemon share. It owns what carries over between turns:
+the devices of the last turn (for "turn it off again", "and the hallway too", "make it brighter"),
+a risky action waiting for a yes, and the timers. Order of understanding: dialogue (confirmations,
+follow-ups) -> templates -> the small model. When nothing is sure, nothing is done.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+from assistant.nlu.actions import answer_question, build_actions
+from assistant.nlu.catalogue import INTENTS
+from assistant.nlu.replies import confirmation_question, reply_for
+from assistant.nlu.types import Action, ActionError, Intent
+from assistant.registry import Entity, Registry, normalize_name
+from assistant.timers import TimerError, Timers, speak_duration
+
+_LOGGER = logging.getLogger(__name__)
+
+YES = {"yes", "yeah", "yep", "yup", "sure", "ok", "okay", "do it", "confirm", "correct", "please do",
+       "yes please", "go ahead", "affirmative", "of course", "absolutely", "right"}
+NO = {"no", "nope", "nah", "cancel", "don't", "do not", "stop", "never mind", "nevermind", "forget it",
+      "no thanks", "no thank you", "abort", "negative"}
+STOP_WORDS = {"stop", "cancel", "never mind", "nevermind", "be quiet", "shut up", "quiet", "silence",
+              "that's all", "thanks", "thank you", "nothing"}
+
+SORRY_NOT_HEARD = "Sorry, I didn't catch that."
+SORRY_NOT_UNDERSTOOD = "Sorry, I can't help with that."
+
+
+@dataclass(frozen=True)
+class ConversationSettings:
+    follow_up_seconds: float = 5.0
+    """How long the daemon keeps listening without the wake word after it asked or acted."""
+    context_seconds: float = 60.0
+    """How long the devices of the last turn stay the meaning of "it" / "them"."""
+    confirm_seconds: float = 10.0
+    """How long a risky action waits for a yes before it is dropped."""
+    confirm: tuple[str, ...] = ("lock", "garage", "gate", "door", "alarm_control_panel")
+    """What needs a spoken yes: components (lock, alarm_control_panel), cover device classes (garage,
+    gate, door), or entity ids (lock.front_door). Unlocking, opening and disarming are confirmed;
+    locking, closing and arming are not."""
+    chime_same_room: bool = False
+    """Play the done chime instead of a spoken reply when the command targeted the speaker's room."""
+
+
+class Understander(Protocol):
+    def match(self, text: str, area: str | None = None) -> Intent | None: ...
+
+
+class ModelUnderstander(Protocol):
+    def understand(self, text: str, registry: Registry, area: str | None) -> Intent | None: ...
+
+
+@dataclass
+class Turn:
+    """The outcome of one utterance; `actions` are exactly what is published."""
+
+    text: str
+    intent: Intent | None = None
+    actions: list[Action] = field(default_factory=list)
+    reply: str = ""
+    expects_answer: bool = False
+    """The assistant asked something: keep listening without the wake word."""
+    stop_speaking: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "intent": self.intent.name if self.intent else None,
+            "slots": _json_slots(self.intent.slots) if self.intent else {},
+            "actions": [a.as_json() for a in self.actions],
+            "reply": self.reply,
+        }
+
+
+@dataclass
+class _Context:
+    intent: Intent
+    at: float
+
+
+@dataclass
+class _Pending:
+    intent: Intent
+    actions: list[Action]
+    at: float
+
+
+class Conversation:
+    def __init__(
+        self,
+        registry: Registry,
+        templates: Understander,
+        model: ModelUnderstander | None,
+        timers: Timers,
+        settings: ConversationSettings = ConversationSettings(),
+        area: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.registry = registry
+        self.templates = templates
+        self.model = model
+        self.timers = timers
+        self.settings = settings
+        self.area = area
+        self._clock = clock
+        self._context: _Context | None = None
+        self._pending: _Pending | None = None
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        return self._pending is not None and not self._pending_expired()
+
+    def reset(self) -> None:
+        """Forget the last turn and any question asked (a new conversation)."""
+        self._context = None
+        self._pending = None
+
+    def handle(self, text: str) -> Turn:
+        started = time.perf_counter()
+        turn = self._handle(text.strip())
+        turn.timings["understand"] = time.perf_counter() - started
+        return turn
+
+    def expire(self) -> str | None:
+        """Drop a confirmation nobody answered; returns what to say, if anything."""
+        if self._pending is not None and self._pending_expired():
+            self._pending = None
+            return "Okay, I won't."
+        return None
+
+    def _handle(self, text: str) -> Turn:
+        turn = Turn(text=text)
+        words = normalize_name(text)
+        if not words:
+            turn.reply = SORRY_NOT_HEARD
+            return turn
+
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            if not self._expired(pending.at, self.settings.confirm_seconds):
+                if words in YES or _starts_with_any(words, YES) and not _starts_with_any(words, NO):
+                    return self._execute(turn, pending.intent, pending.actions)
+                if words in NO or _starts_with_any(words, NO):
+                    turn.intent = Intent("HassNevermind", text=text)
+                    turn.reply = "Okay, I won't."
+                    return turn
+
+        if words in STOP_WORDS:
+            turn.intent = Intent("HassNevermind", text=text)
+            turn.stop_speaking = True
+            return turn
+
+        intent = self._understand(text, words)
+        if intent is None:
+            turn.reply = SORRY_NOT_UNDERSTOOD
+            return turn
+        return self._carry_out(turn, intent)
+
+    def _understand(self, text: str, words: str) -> Intent | None:
+        intent = self.templates.match(text, self.area)
+        if intent is None:
+            intent = self._follow_up(text, words)
+        if intent is None and self.model is not None:
+            intent = self.model.understand(text, self.registry, self.area)
+        if intent is not None and not intent.text:
+            intent.text = text
+        return intent
+
+    # --- follow-ups -------------------------------------------------------------------------
+
+    def _follow_up(self, text: str, words: str) -> Intent | None:
+        """Resolve pronouns and ellipsis against the devices of the last turn."""
+        context = self._context
+        if context is None or self._expired(context.at, self.settings.context_seconds):
+            return None
+        last = context.intent
+        if not last.targets:
+            return None
+        also = re.fullmatch(r"(?:and|also|and also|plus) (?:the )?(.+?)(?: too| as well| also)?", words)
+        if also:
+            targets = self._targets_like(also.group(1), last.targets)
+            if targets:
+                slots = {k: v for k, v in last.slots.items() if k not in ("name", "area", "floor")}
+                return Intent(last.name, slots, targets, source="dialogue", text=text)
+            return None
+        if re.search(r"\b(it|them|that|those|this|these|they)\b", words):
+            stand_in = last.targets[0].name if len(last.targets) == 1 else None
+            if stand_in is not None:
+                rewritten = re.sub(r"\b(it|that|this)\b", stand_in, text, count=1, flags=re.IGNORECASE)
+                intent = self.templates.match(rewritten, self.area)
+                if intent is not None and intent.targets:
+                    intent.source = "dialogue"
+                    return intent
+            intent = self.templates.match(re.sub(r"\b(them|those|these|they)\b", "the lights", text), self.area)
+            generic = intent or self.templates.match(
+                re.sub(r"\b(it|them|that|those|this|these|they)\b", "", text), self.area
+            )
+            if generic is not None:
+                generic = replace(generic, targets=list(last.targets), source="dialogue", text=text)
+                return generic
+        return None
+
+    def _targets_like(self, spoken: str, previous: list[Entity]) -> list[Entity]:
+        """Entities named `spoken`, or those of the same kind as `previous` in area `spoken`."""
+        key = normalize_name(spoken)
+        named = [e for e in self.registry if key in (normalize_name(n) for n in e.names)]
+        if named:
+            return named
+        area = self.registry.find_area(re.sub(r"^(the|my) ", "", key))
+        if area is None:
+            return []
+        components = {e.component for e in previous}
+        return [e for e in self.registry.in_area(area) if e.component in components]
+
+    # --- doing it ---------------------------------------------------------------------------
+
+    def _carry_out(self, turn: Turn, intent: Intent) -> Turn:
+        turn.intent = intent
+        spec = INTENTS.get(intent.name)
+        if intent.name == "HassNevermind":
+            turn.stop_speaking = True
+            return turn
+        if intent.name in ("HassGetCurrentTime", "HassGetCurrentDate"):
+            now = time.localtime()
+            turn.reply = time.strftime("It is %-I:%M %p." if intent.name == "HassGetCurrentTime"
+                                       else "Today is %A, %B %-d.", now)
+            return turn
+        if intent.name.endswith("Timer") or intent.name == "HassCancelAllTimers":
+            turn.reply = self._timer(intent)
+            return turn
+        if spec is not None and not spec.changes_devices:
+            turn.reply = answer_question(intent) if intent.targets else "I don't know which device you mean."
+            self._remember(intent)
+            return turn
+        if not intent.targets:
+            turn.reply = "I don't know which device you mean."
+            return turn
+        try:
+            actions = build_actions(intent)
+        except ActionError as err:
+            turn.reply = str(err)
+            return turn
+        if not actions:
+            turn.reply = SORRY_NOT_UNDERSTOOD
+            return turn
+        if self._needs_confirmation(intent):
+            self._pending = _Pending(intent, actions, self._clock())
+            turn.reply = confirmation_question(intent)
+            turn.expects_answer = True
+            self._remember(intent)
+            return turn
+        return self._execute(turn, intent, actions)
+
+    def _execute(self, turn: Turn, intent: Intent, actions: list[Action]) -> Turn:
+        turn.intent = intent
+        turn.actions = actions
+        turn.reply = reply_for(intent, actions)
+        self._remember(intent)
+        return turn
+
+    def _remember(self, intent: Intent) -> None:
+        if intent.targets:
+            self._context = _Context(intent, self._clock())
+
+    def _needs_confirmation(self, intent: Intent) -> bool:
+        protected = set(self.settings.confirm)
+        for entity in intent.targets:
+            risky = _is_risky(intent, entity)
+            if not risky:
+                continue
+            if entity.entity_id in protected or entity.component in protected:
+                return True
+            if entity.component == "cover" and (entity.device_class or "") in protected:
+                return True
+        return False
+
+    def _timer(self, intent: Intent) -> str:
+        slots = intent.slots
+        seconds = (
+            float(slots.get("hours") or 0) * 3600
+            + float(slots.get("minutes") or 0) * 60
+            + float(slots.get("seconds") or 0)
+        )
+        name = slots.get("name")
+        try:
+            if intent.name == "HassStartTimer":
+                timer = self.timers.start(seconds, name)
+                return f"Timer set for {speak_duration(seconds)}."
+            if intent.name == "HassCancelAllTimers":
+                count = self.timers.cancel_all()
+                return "All timers cancelled." if count else "There are no timers running."
+            if intent.name == "HassCancelTimer":
+                timer = self.timers.cancel(name)
+                return f"{timer.name.capitalize()} timer cancelled."
+            if intent.name == "HassPauseTimer":
+                timer = self.timers.pause(name)
+                return f"{timer.name.capitalize()} timer paused."
+            if intent.name == "HassUnpauseTimer":
+                timer = self.timers.resume(name)
+                return f"{timer.name.capitalize()} timer resumed."
+            if intent.name in ("HassIncreaseTimer", "HassDecreaseTimer"):
+                sign = 1 if intent.name == "HassIncreaseTimer" else -1
+                timer = self.timers.add(sign * seconds, name)
+                return f"{speak_duration(seconds).capitalize()} {'added' if sign > 0 else 'removed'}."
+            if intent.name == "HassTimerStatus":
+                timer, left = self.timers.remaining(name)
+                return f"{speak_duration(left).capitalize()} left on the {timer.name} timer."
+        except TimerError as err:
+            return str(err)
+        return SORRY_NOT_UNDERSTOOD
+
+    def _expired(self, at: float, seconds: float) -> bool:
+        return self._clock() - at > seconds
+
+    def _pending_expired(self) -> bool:
+        return self._pending is not None and self._expired(self._pending.at, self.settings.confirm_seconds)
+
+
+def _is_risky(intent: Intent, entity: Entity) -> bool:
+    """Actions that open something up: unlock, open a door-like cover, disarm."""
+    if entity.component == "lock":
+        return intent.name in ("HassTurnOff", "HassToggle") or bool(intent.slots.get("open"))
+    if entity.component == "alarm_control_panel":
+        return intent.name in ("HassAlarmDisarm", "HassTurnOff")
+    if entity.component in ("cover", "valve"):
+        if intent.name in ("HassTurnOn", "HassToggle"):
+            return True
+        if intent.name in ("HassSetPosition",):
+            return float(intent.slots.get("position") or 0) > 0
+        if intent.name == "HassSetPositionRelative":
+            return float(intent.slots.get("position_step") or 0) > 0
+    return False
+
+
+def _starts_with_any(words: str, phrases: set[str]) -> bool:
+    return any(words == p or words.startswith(p + " ") for p in phrases)
+
+
+def _json_slots(slots: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in slots.items() if isinstance(v, str | int | float | bool | list) or v is None}
