@@ -17,7 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from assistant.audio import CHUNK_SECONDS, AudioDeviceError, AudioSource
+from assistant.audio import CHUNK_SECONDS, AudioDeviceError, AudioFileError, AudioSource
 from assistant.segmenter import SegmentEvent, SegmenterSettings, VoiceCommandSegmenter
 from assistant.stt import SpeechToText, Transcript
 from assistant.vad import SpeechDetector
@@ -135,6 +135,10 @@ class Listener:
                 if getattr(source, "exhausted", False):
                     self._emit(InputEnded())
                     return
+            except AudioFileError as err:
+                self._emit(AudioProblem(str(err)))
+                self._emit(InputEnded())
+                return
             except AudioDeviceError as err:
                 wait = _RETRY_SECONDS[min(attempt, len(_RETRY_SECONDS) - 1)]
                 if attempt == 0:
