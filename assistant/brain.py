@@ -19,6 +19,7 @@ from assistant.device_state import apply_state
 from assistant.discovery import DiscoveryResult, DiscoveryTracker, entities_from_config, parse_discovery
 from assistant.nlu.templates import TemplateMatcher
 from assistant.registry import Entity, Registry
+from assistant.self_entities import MODEL as SELF_MODEL
 from assistant.settings_loader import ConfigError
 from assistant.timers import Timers
 
@@ -113,7 +114,14 @@ class Brain:
             self.registry.upsert(entity)
 
     def _customise(self, entity: Entity) -> bool:
-        """Apply the config's overrides; False when the entity is not to be exposed."""
+        """Apply the config's overrides; False when the entity is not to be exposed.
+
+        Voice assistants' own entities (this one's and other rooms') are never voice targets:
+        "mute" or "listen" must not reach another room's assistant by a misheard name.
+        """
+        device = entity.config.get("device") or {}
+        if isinstance(device, dict) and device.get("model") == SELF_MODEL:
+            return False
         override = self._override(entity)
         if override is not None:
             if not override.expose:

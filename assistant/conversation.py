@@ -148,7 +148,7 @@ class Conversation:
         if self._pending is not None:
             pending, self._pending = self._pending, None
             if not self._expired(pending.at, self.settings.confirm_seconds):
-                if words in YES or _starts_with_any(words, YES) and not _starts_with_any(words, NO):
+                if words in YES or (_starts_with_any(words, YES) and not _starts_with_any(words, NO)):
                     return self._execute(turn, pending.intent, pending.actions)
                 if words in NO or _starts_with_any(words, NO):
                     turn.intent = Intent("HassNevermind", text=text)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import queue
+import re
 import signal
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -20,13 +20,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from assistant import hermes
+from assistant import earcons, hermes
 from assistant.audio import MicrophoneSource, NullSink, SpeakerSink, WavFileSink, WavFileSource
 from assistant.brain import Brain
 from assistant.config import Config
 from assistant.conversation import Turn
 from assistant.demo_mode import DemoEnvironment, broker_reachable
-from assistant import earcons
 from assistant.listener import (
     AudioProblem,
     CommandHeard,
@@ -38,6 +37,7 @@ from assistant.listener import (
 )
 from assistant.mqtt import MqttLink
 from assistant.notify import Notifier, WatchdogPinger
+from assistant.registry import normalize_name
 from assistant.self_entities import SelfEntities
 from assistant.speaker import Speaker, SpeechFinished
 from assistant.stt import SpeechToText
@@ -47,6 +47,7 @@ from assistant.wake import WakeWordDetector
 
 _LOGGER = logging.getLogger(__name__)
 
+CONVERSATION_WORDS = {"yes", "no", "okay", "ok", "please", "hey", "stop", "cancel", "sure", "thanks"}
 WAKE_PHRASES = ("okay nabu", "ok nabu", "okay, nabu", "hey jarvis", "hey mycroft", "alexa", "nabu")
 
 
@@ -127,6 +128,7 @@ class Daemon:
         self._speaker: Speaker | None = None
         self._listener: Listener | None = None
         self._pending_timing: dict[int, UtteranceTiming] = {}
+        self._hermes_says: dict[int, hermes.TtsSay] = {}
         self._subscribed_states: set[str] = set()
         self._volume = 100
         self._input_ended = False
@@ -157,7 +159,8 @@ class Daemon:
     def run(self) -> int:
         if self._listener is None or self._speaker is None:
             self.load()
-        assert self._listener is not None and self._speaker is not None
+        assert self._listener is not None
+        assert self._speaker is not None
         self.link.start()
         self._announce_self()
         self._speaker.start()
@@ -263,7 +266,7 @@ class Daemon:
         if topic == hermes.TTS_SAY_TOPIC:
             say = hermes.parse_tts_say(payload, self.config.site.id)
             if say is not None:
-                self._say(say.text)
+                self._hermes_says[self._say(say.text)] = say
             return
         if self._on_self_command(topic, payload):
             return
@@ -326,7 +329,7 @@ class Daemon:
         )
 
     def _on_command(self, event: CommandHeard) -> None:
-        text = strip_wake_phrase(event.transcript.text)
+        text = strip_wake_phrase(event.transcript.text, self._name_words())
         timing = UtteranceTiming(
             speech_ended=event.speech_ended,
             last_speech=event.last_speech,
@@ -344,7 +347,8 @@ class Daemon:
         self._understand(text, timing=timing, session_id=None)
 
     def _understand(self, text: str, timing: UtteranceTiming | None, session_id: str | None) -> None:
-        assert self._speaker is not None and self._listener is not None
+        assert self._speaker is not None
+        assert self._listener is not None
         self._set_state(State.THINKING)
         turn = self._conversation.handle(text)
         if timing is not None:
@@ -413,6 +417,12 @@ class Daemon:
             self._say("Sorry, I couldn't reach the device. Nothing was done.", earcon=earcons.error())
 
     def _on_spoken(self, event: SpeechFinished) -> None:
+        say = self._hermes_says.pop(event.speech_id, None)
+        if say is not None:
+            self._publish_self(
+                hermes.TTS_SAY_FINISHED_TOPIC,
+                json.dumps(hermes.say_finished_payload(say.id, say.site_id, say.session_id)),
+            )
         timing = self._pending_timing.pop(event.speech_id, None)
         if timing is not None and event.first_audio is not None:
             timing.first_audio = event.first_audio
@@ -445,6 +455,7 @@ class Daemon:
 
     def _say(self, text: str, earcon: bytes | None = None) -> int:
         assert self._speaker is not None
+        _LOGGER.info("Saying: %s", text)
         self._set_state(State.SPEAKING)
         return self._speaker.say(text, earcon)
 
@@ -452,6 +463,9 @@ class Daemon:
         if state is not self.state:
             self.state = state
             self._publish_self(self._self.state_topic, state.value, retain=True)
+
+    def _name_words(self) -> set[str]:
+        return {word for name in self._hotwords() for word in normalize_name(name).split()}
 
     def _hotwords(self) -> list[str]:
         names: list[str] = []
@@ -486,13 +500,20 @@ class Daemon:
         _LOGGER.info("Saved command audio to %s", path)
 
 
-def strip_wake_phrase(text: str) -> str:
-    """Whisper sometimes hears the end of the wake word kept in the pre-roll; drop it."""
+def strip_wake_phrase(text: str, known_words: set[str]) -> str:
+    """Drop what Whisper heard of the wake word's end, kept in the pre-roll ("Mute, turn on...").
+
+    A lone leading word cut off by a comma is dropped unless it is a word of a device or area
+    name (so "Kitchen, lights on" keeps its area).
+    """
     cleaned = text.strip()
     lowered = cleaned.lower()
     for phrase in WAKE_PHRASES:
         if lowered.startswith(phrase):
             return cleaned[len(phrase) :].lstrip(" ,.!?")
+    fragment = re.match(r"^\s*([\w']+)[,.!]\s+(\S.*)$", cleaned)
+    if fragment and fragment.group(1).lower() not in known_words | CONVERSATION_WORDS:
+        return fragment.group(2)
     return cleaned
 
 

@@ -18,7 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from assistant.audio import CHUNK_SECONDS, AudioDeviceError, AudioFileError, AudioSource
-from assistant.segmenter import SegmentEvent, SegmenterSettings, VoiceCommandSegmenter
+from assistant.segmenter import SegmenterSettings, SegmentEvent, VoiceCommandSegmenter
 from assistant.stt import SpeechToText, Transcript
 from assistant.vad import SpeechDetector
 from assistant.wake import WakeWordDetector
