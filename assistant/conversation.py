@@ -31,6 +31,10 @@ NO = {"no", "nope", "nah", "cancel", "don't", "do not", "stop", "never mind", "n
 STOP_WORDS = {"stop", "cancel", "never mind", "nevermind", "be quiet", "shut up", "quiet", "silence",
               "that's all", "thanks", "thank you", "nothing"}
 
+TIMER_INTENTS = {"HassStartTimer", "HassCancelTimer", "HassCancelAllTimers", "HassPauseTimer", "HassUnpauseTimer",
+                 "HassIncreaseTimer", "HassDecreaseTimer", "HassTimerStatus"}
+FILLERS = re.compile(r"\b(again|too|as well|also|please|now|then)\b", re.IGNORECASE)
+
 SORRY_NOT_HEARD = "Sorry, I didn't catch that."
 SORRY_NOT_UNDERSTOOD = "Sorry, I can't help with that."
 
@@ -194,6 +198,7 @@ class Conversation:
                 return Intent(last.name, slots, targets, source="dialogue", text=text)
             return None
         if re.search(r"\b(it|them|that|those|this|these|they)\b", words):
+            text = " ".join(FILLERS.sub(" ", text).split())
             stand_in = last.targets[0].name if len(last.targets) == 1 else None
             if stand_in is not None:
                 rewritten = re.sub(r"\b(it|that|this)\b", stand_in, text, count=1, flags=re.IGNORECASE)
@@ -235,7 +240,7 @@ class Conversation:
             turn.reply = time.strftime("It is %-I:%M %p." if intent.name == "HassGetCurrentTime"
                                        else "Today is %A, %B %-d.", now)
             return turn
-        if intent.name.endswith("Timer") or intent.name == "HassCancelAllTimers":
+        if intent.name in TIMER_INTENTS:
             turn.reply = self._timer(intent)
             return turn
         if spec is not None and not spec.changes_devices:

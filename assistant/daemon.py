@@ -330,6 +330,10 @@ class Daemon:
 
     def _on_command(self, event: CommandHeard) -> None:
         text = strip_wake_phrase(event.transcript.text, self._name_words())
+        if event.follow_up and not text:
+            _LOGGER.info("Nothing said in the follow-up window")
+            self._set_state(State.IDLE)
+            return
         timing = UtteranceTiming(
             speech_ended=event.speech_ended,
             last_speech=event.last_speech,

@@ -47,6 +47,8 @@ class CommandHeard:
     speculative: bool
     """Whether the transcript made at the first pause was used."""
     stt_seconds: float
+    follow_up: bool = False
+    """Heard in a follow-up window, without the wake word."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ class _Command:
     speculative: Future[Transcript] | None = None
     speculative_at: float = 0.0
     last_speech: float = 0.0
+    follow_up: bool = False
+    """Started without the wake word (a follow-up window); the wake word may still come."""
 
 
 class Listener:
@@ -164,6 +168,7 @@ class Listener:
                 self._preroll.append(chunk)
                 if self._wants_command():
                     command = self._begin(segmenter, with_preroll=False)
+                    command.follow_up = True
                     continue
                 name = self._wake.process(chunk)
                 if name is not None:
@@ -193,6 +198,13 @@ class Listener:
         return command
 
     def _feed(self, command: _Command, segmenter: VoiceCommandSegmenter, chunk: bytes) -> _Command | None:
+        if command.follow_up:
+            # People say the wake word anyway; start over after it instead of transcribing it.
+            self._preroll.append(chunk)
+            name = self._wake.process(chunk)
+            if name is not None:
+                self._emit(WakeDetected(name, time.perf_counter()))
+                return self._begin(segmenter, with_preroll=True)
         command.audio.extend(chunk)
         is_speech = self._vad.is_speech(chunk)
         now = time.perf_counter()
@@ -232,5 +244,6 @@ class Listener:
                 last_speech=command.last_speech,
                 speculative=speculative,
                 stt_seconds=time.perf_counter() - started,
+                follow_up=command.follow_up,
             )
         )
