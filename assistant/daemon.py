@@ -268,7 +268,7 @@ class Daemon:
             if say is not None:
                 self._hermes_says[self._say(say.text)] = say
             return
-        if self._on_self_command(topic, payload):
+        if self._on_self_command(topic, payload, message.retained):
             return
         if self.brain.handle_message(topic, payload, message.retained):
             self._subscribe_states()
@@ -279,7 +279,7 @@ class Daemon:
                 self._subscribed_states.add(topic)
                 self.link.subscribe(topic)
 
-    def _on_self_command(self, topic: str, payload: bytes) -> bool:
+    def _on_self_command(self, topic: str, payload: bytes, retained: bool) -> bool:
         text = payload.decode("utf-8", "replace").strip()
         assert self._listener is not None
         if topic == self._self.mute_command_topic:
@@ -296,6 +296,8 @@ class Daemon:
             self._publish_self(self._self.volume_state_topic, str(self._volume), retain=True)
             return True
         if topic == self._self.listen_command_topic:
+            if retained:  # a stale press kept by the broker is not a request to listen now
+                return True
             self._listener.listen_without_wake_word()
             self._set_state(State.LISTENING)
             return True
@@ -340,7 +342,8 @@ class Daemon:
             stt_seconds=event.stt_seconds,
             speculative=event.speculative,
         )
-        self._publish_self(self._self.transcript_topic, text, retain=True)
+        # Home Assistant drops sensor states longer than 255 characters.
+        self._publish_self(self._self.transcript_topic, text[:255], retain=True)
         self._publish_self(
             hermes.ASR_TEXT_CAPTURED_TOPIC,
             json.dumps(hermes.text_captured_payload(text, self.config.site.id,

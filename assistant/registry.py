@@ -159,4 +159,5 @@ def _is_state_key(key: str) -> bool:
         "json_attributes_topic",
         "availability_topic",
         "tilt_status_topic",
+        "action_topic",
     }
