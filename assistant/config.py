@@ -42,7 +42,7 @@ class SiteSettings:
 
 @dataclass(frozen=True)
 class ListenSettings:
-    preroll_seconds: float = 1.5
+    preroll_seconds: float = 0.3
     """Audio kept from before the wake word ended, so "Okay Nabu turn on the light" said in one
     breath keeps its first words."""
 

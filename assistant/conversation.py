@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from assistant.nlu.actions import answer_question, build_actions
 from assistant.nlu.catalogue import INTENTS
+from assistant.nlu.numbers import words_to_digits
 from assistant.nlu.replies import confirmation_question, reply_for
 from assistant.nlu.types import Action, ActionError, Intent
 from assistant.registry import Entity, Registry, normalize_name
@@ -176,6 +177,10 @@ class Conversation:
             intent = self._follow_up(text, words)
         if intent is None and self.model is not None:
             intent = self.model.understand(text, self.registry, self.area)
+            if intent is not None and not plausible_model_intent(intent, text):
+                _LOGGER.info("Dropped the language model's %s %s for %r: not grounded in what was said",
+                             intent.name, intent.slots, text)
+                intent = None
         if intent is not None and not intent.text:
             intent.text = text
         return intent
@@ -329,6 +334,31 @@ class Conversation:
 
     def _pending_expired(self) -> bool:
         return self._pending is not None and self._expired(self._pending.at, self.settings.confirm_seconds)
+
+
+QUESTION_START = re.compile(
+    r"^(what|what's|whats|is|are|was|were|how|when|which|who|whose|does|do|did|can you tell|tell me)\b"
+)
+ABSOLUTE_VALUE_SLOTS = ("brightness", "position", "temperature", "percentage", "value", "volume_level",
+                        "humidity", "hours", "minutes", "seconds")
+
+
+def plausible_model_intent(intent: Intent, text: str) -> bool:
+    """Checks on what the small model proposes, before anything is done with it.
+
+    A question never changes a device, and an absolute number the model fills in must have been
+    said: "what is the thermostat set to" must not become "set the thermostat to 21".
+    """
+    spec = INTENTS.get(intent.name)
+    spoken = words_to_digits(text.lower())
+    if spec is not None and spec.changes_devices and QUESTION_START.match(normalize_name(spoken)):
+        return False
+    said_numbers = {float(n) for n in re.findall(r"\d+(?:\.\d+)?", spoken)}
+    for slot in ABSOLUTE_VALUE_SLOTS:
+        value = intent.slots.get(slot)
+        if isinstance(value, int | float) and not isinstance(value, bool) and float(value) not in said_numbers:
+            return False
+    return True
 
 
 def _is_risky(intent: Intent, entity: Entity) -> bool:

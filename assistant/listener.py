@@ -26,6 +26,9 @@ from assistant.wake import WakeWordDetector
 _LOGGER = logging.getLogger(__name__)
 
 _RETRY_SECONDS = (1.0, 2.0, 5.0, 10.0)
+_BACKLOG_SECONDS = 4.0
+"""Audio kept while no command is being recorded: the wake word's pre-roll, and the start of an
+answer said while the previous command was still being understood."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,7 @@ class Listener:
         segmenter_settings: SegmenterSettings,
         stt: SpeechToText,
         emit: Callable[[ListenerEvent], None],
-        preroll_seconds: float = 1.5,
+        preroll_seconds: float = 0.3,
         hotwords: Callable[[], list[str]] = list,
     ) -> None:
         self._source_factory = source_factory
@@ -99,9 +102,8 @@ class Listener:
         self._stt = stt
         self._emit = emit
         self._hotwords = hotwords
-        self._preroll: collections.deque[bytes] = collections.deque(
-            maxlen=max(1, int(preroll_seconds / CHUNK_SECONDS))
-        )
+        self._preroll_seconds = preroll_seconds
+        self._preroll: collections.deque[bytes] = collections.deque(maxlen=int(_BACKLOG_SECONDS / CHUNK_SECONDS))
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stt")
         self._stop = threading.Event()
         self.muted = threading.Event()
@@ -167,8 +169,14 @@ class Listener:
             if command is None:
                 self._preroll.append(chunk)
                 if self._wants_command():
+                    # The answer may have started while the last command was being understood:
+                    # replay what was heard since then.
+                    backlog = list(self._preroll)
                     command = self._begin(segmenter, with_preroll=False)
                     command.follow_up = True
+                    for earlier in backlog:
+                        if command is not None:
+                            command = self._feed(command, segmenter, earlier)
                     continue
                 name = self._wake.process(chunk)
                 if name is not None:
@@ -192,7 +200,7 @@ class Listener:
         if with_preroll:
             # The detector fires a little after the wake word ends; a command said in the same
             # breath may already have begun, so keep the last few hundred ms.
-            tail = list(self._preroll)[-int(0.3 / CHUNK_SECONDS) :]
+            tail = list(self._preroll)[-int(self._preroll_seconds / CHUNK_SECONDS) :]
             command.audio.extend(b"".join(tail))
         self._preroll.clear()
         return command
