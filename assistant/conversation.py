@@ -36,6 +36,9 @@ TIMER_INTENTS = {"HassStartTimer", "HassCancelTimer", "HassCancelAllTimers", "Ha
                  "HassIncreaseTimer", "HassDecreaseTimer", "HassTimerStatus"}
 FILLERS = re.compile(r"\b(again|too|as well|also|please|now|then)\b", re.IGNORECASE)
 
+LEADING_FILLER = re.compile(r"^\s*(?:(?:ok|okay|so|um+|uh+|er+m?|well|hey|alright|all right)\b[\s,.!]*)+",
+                            re.IGNORECASE)
+
 SORRY_NOT_HEARD = "Sorry, I didn't catch that."
 SORRY_NOT_UNDERSTOOD = "Sorry, I can't help with that."
 
@@ -153,7 +156,7 @@ class Conversation:
         if self._pending is not None:
             pending, self._pending = self._pending, None
             if not self._expired(pending.at, self.settings.confirm_seconds):
-                if words in YES or (_starts_with_any(words, YES) and not _starts_with_any(words, NO)):
+                if _is_yes(words):
                     return self._execute(turn, pending.intent, pending.actions)
                 if words in NO or _starts_with_any(words, NO):
                     turn.intent = Intent("HassNevermind", text=text)
@@ -165,6 +168,10 @@ class Conversation:
             turn.stop_speaking = True
             return turn
 
+        if words in YES or words in NO:
+            turn.reply = "There's nothing to confirm." if words in YES else "Okay."
+            return turn
+
         intent = self._understand(text, words)
         if intent is None:
             turn.reply = SORRY_NOT_UNDERSTOOD
@@ -172,10 +179,11 @@ class Conversation:
         return self._carry_out(turn, intent)
 
     def _understand(self, text: str, words: str) -> Intent | None:
+        text = LEADING_FILLER.sub("", text) or text
         intent = self.templates.match(text, self.area)
         if intent is None:
             intent = self._follow_up(text, words)
-        if intent is None and self.model is not None:
+        if intent is None and self.model is not None and len(words.split()) >= 2:
             intent = self.model.understand(text, self.registry, self.area)
             if intent is not None and not plausible_model_intent(intent, text):
                 _LOGGER.info("Dropped the language model's %s %s for %r: not grounded in what was said",
@@ -375,6 +383,14 @@ def _is_risky(intent: Intent, entity: Entity) -> bool:
         if intent.name == "HassSetPositionRelative":
             return float(intent.slots.get("position_step") or 0) > 0
     return False
+
+
+def _is_yes(words: str) -> bool:
+    """A plain yes: "yes", "yes please", "yeah do it" — not "okay, turn off the light"."""
+    if words in YES:
+        return True
+    first, *rest = words.split()
+    return first in {"yes", "yeah", "yep", "yup", "sure"} and len(rest) <= 3 and not _starts_with_any(words, NO)
 
 
 def _starts_with_any(words: str, phrases: set[str]) -> bool:

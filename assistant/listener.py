@@ -227,10 +227,12 @@ class Listener:
         elif event in (SegmentEvent.DONE, SegmentEvent.TIMEOUT_MAX_LENGTH):
             self._finish(command, now)
             self._wake.reset()
+            self._preroll.clear()
             return None
         elif event is SegmentEvent.TIMEOUT_NO_SPEECH:
             self._emit(NothingHeard("no speech after the wake word"))
             self._wake.reset()
+            self._preroll.clear()
             return None
         return command
 
