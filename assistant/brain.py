@@ -17,7 +17,7 @@ from assistant.config import Config, EntityOverride
 from assistant.conversation import Conversation
 from assistant.device_state import apply_state
 from assistant.discovery import DiscoveryResult, DiscoveryTracker, entities_from_config, parse_discovery
-from assistant.nlu.templates import TemplateMatcher
+from assistant.nlu.templates import DEFAULT_SENTENCE_DIR, TemplateMatcher
 from assistant.registry import Entity, Registry
 from assistant.self_entities import MODEL as SELF_MODEL
 from assistant.settings_loader import ConfigError
@@ -25,7 +25,6 @@ from assistant.timers import Timers
 
 _LOGGER = logging.getLogger(__name__)
 
-INTENTS_DIR = Path(__file__).resolve().parent.parent / "intents"
 
 
 @dataclass
@@ -49,7 +48,7 @@ class Brain:
         brain = cls(
             config=config,
             registry=registry,
-            matcher=TemplateMatcher(registry, language=config.language, sentence_dirs=[INTENTS_DIR]),
+            matcher=TemplateMatcher(registry, language=config.language, sentence_dirs=[DEFAULT_SENTENCE_DIR]),
             model=None,
             timers=Timers(config.state_path() / "timers.json" if persist_timers else None),
         )

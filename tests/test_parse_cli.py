@@ -25,7 +25,8 @@ def test_one_json_object_per_utterance_as_one_conversation() -> None:
     assert [line["text"] for line in lines] == [
         "unlock the front door", "yes", "yes", "turn off the lights"]
     assert all(set(line) == {"text", "intent", "slots", "actions", "reply"} for line in lines)
-    assert lines[0]["actions"] == [] and lines[0]["reply"].endswith("?")
+    assert lines[0]["actions"] == []
+    assert lines[0]["reply"].endswith("?")
     assert lines[1]["actions"] == [{"topic": "home/front_door/lock/set", "payload": "UNLOCK"}]
     # The empty line ended the conversation: this "yes" has nothing to confirm.
     assert lines[2]["actions"] == []

@@ -95,13 +95,21 @@ INTENTS: dict[str, IntentSpec] = {
             "warmer / cooler; temperature_step is signed degrees",
             (*TARGET_SLOTS, "temperature_step"),
         ),
-        IntentSpec("HassClimateSetMode", "set climate hvac mode (heat, cool, auto, off...)", (*TARGET_SLOTS, "hvac_mode")),
-        IntentSpec("HassSetPositionRelative", "open/close a bit; position_step signed percent", (*TARGET_SLOTS, "position_step")),
-        IntentSpec("HassFanSetSpeedRelative", "fan faster/slower; percentage_step signed", (*TARGET_SLOTS, "percentage_step")),
+        IntentSpec(
+            "HassClimateSetMode", "set climate hvac mode (heat, cool, auto, off...)", (*TARGET_SLOTS, "hvac_mode")
+        ),
+        IntentSpec(
+            "HassSetPositionRelative", "open/close a bit; signed percent", (*TARGET_SLOTS, "position_step")
+        ),
+        IntentSpec(
+            "HassFanSetSpeedRelative", "fan faster/slower; percentage_step signed", (*TARGET_SLOTS, "percentage_step")
+        ),
         IntentSpec("HassFanSetPreset", "set fan preset mode", (*TARGET_SLOTS, "preset_mode")),
         IntentSpec("HassSelectOption", "choose a select option (drive mode, ...)", (*TARGET_SLOTS, "option")),
         IntentSpec("HassNumberSet", "set a number entity", (*TARGET_SLOTS, "value")),
-        IntentSpec("HassNumberSetRelative", "raise/lower a number entity; value_step signed", (*TARGET_SLOTS, "value_step")),
+        IntentSpec(
+            "HassNumberSetRelative", "raise/lower a number entity; value_step signed", (*TARGET_SLOTS, "value_step")
+        ),
         IntentSpec("HassTextSet", "send free text to a text entity", (*TARGET_SLOTS, "text")),
         IntentSpec("HassNavigate", "navigate to a spoken destination (car)", (*TARGET_SLOTS, "destination")),
         IntentSpec("HassButtonPress", "press a button", TARGET_SLOTS),

@@ -1,0 +1,44 @@
+"""Undo the usual speech-recogniser slips before a second matching attempt.
+
+Whisper hears "turn of the lamp", "kitchen lites", "in the bedroom lamp to 30%" (for "dim ..."),
+"thirty per cent", "twenty point five degrees". Each rule here fixes one such slip and is written
+so it cannot turn a sensible request into a different one: the repaired text is only used when
+the text as heard matched nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.nlu.numbers import words_to_digits
+
+_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), replacement)
+    for pattern, replacement in (
+        # "turn of the lamp", "switch of the fan": "of" never follows these verbs in a command.
+        (r"\b(turn|switch|shut|turned|switched)\s+of\b(?=\s+\S)", r"\1 off"),
+        # "turn the kitchen light of": a command never ends in "of".
+        (r"^(.*\b(?:turn|switch|turned|switched)\b.*\s)of[.!?]*$", r"\1off"),
+        (r"\b(lights?)\s+of[.!?]*$", r"\1 off"),
+        (r"\blites\b", "lights"),
+        (r"\blite\b", "light"),
+        (r"\blight's\b", "lights"),
+        (r"\bblind's\b", "blinds"),
+        (r"\bcolour\b", "color"),
+        (r"\bper\s*cent\b", "percent"),
+        (r"\bpercents\b", "percent"),
+        (r"(\d)\s+%", r"\1%"),
+        # "dim" heard as "in"/"them"/"then" at the start of a brightness command.
+        (r"^(?:in|them|then|den|tim)\s+(the\s+.+\bto\s+\d+\s*(?:%|percent)[.!?]*)$", r"dim \1"),
+        # "set" heard as "said"/"sit" at the start of a command.
+        (r"^(?:said|sit|sat)\s+(the|my)\b", r"set \1"),
+    )
+)
+
+
+def repair(text: str) -> str:
+    """The text with common misrecognitions undone and spoken numbers as digits."""
+    repaired = words_to_digits(text.strip())
+    for pattern, replacement in _RULES:
+        repaired = pattern.sub(replacement, repaired)
+    return " ".join(repaired.split())

@@ -1,0 +1,293 @@
+"""Which entities a recognised request is about, following Home Assistant's `async_match_targets`.
+
+The slots say what was said: `name` (entity name or alias), `area`, `floor`, `domain`,
+`device_class`. Like Home Assistant:
+
+* a name matches the entity's name first, its aliases only if no name matches;
+* area and floor narrow the candidates; an unknown area or floor matches nothing;
+* several entities answering to the same name are told apart by the speaker's area; if that does
+  not settle it, a command targets nothing (a question may still read them all);
+* with no name, area or floor the request covers the whole home, as Home Assistant's "turn off all
+  the lights" does. Sentences that mean "here" carry the speaker's area as their `area` slot
+  (`requires_context: area: slot: true`), so "turn off the lights" in the kitchen is the kitchen's.
+
+Two additions for devices that only exist once: when the area came from where the speaker is (not
+from the words) and holds no such device, the one such device of the home is used, for the
+whole-home kinds in `_WHOLE_HOME_DOMAINS` (a thermostat, a vacuum, the car's door lock). And MQTT
+has no media players, so media and volume intents fall back to buttons and numbers named for
+the job ("Next Track", "Media Volume"), see `_STAND_INS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from assistant.nlu.catalogue import spec
+from assistant.registry import Entity, Registry, normalize_name
+
+_SWITCHABLE: frozenset[str] = frozenset(
+    {
+        "alarm_control_panel",
+        "automation",
+        "button",
+        "climate",
+        "cover",
+        "fan",
+        "humidifier",
+        "input_boolean",
+        "lawn_mower",
+        "light",
+        "lock",
+        "media_player",
+        "scene",
+        "script",
+        "siren",
+        "switch",
+        "vacuum",
+        "valve",
+        "water_heater",
+    }
+)
+
+INTENT_DOMAINS: dict[str, frozenset[str]] = {
+    "HassTurnOn": _SWITCHABLE,
+    "HassTurnOff": _SWITCHABLE,
+    "HassToggle": _SWITCHABLE,
+    "HassLightSet": frozenset({"light"}),
+    "HassLightSetRelative": frozenset({"light"}),
+    "HassSetPosition": frozenset({"cover", "valve"}),
+    "HassSetPositionRelative": frozenset({"cover", "valve"}),
+    "HassClimateSetTemperature": frozenset({"climate"}),
+    "HassClimateSetTemperatureRelative": frozenset({"climate"}),
+    "HassClimateSetMode": frozenset({"climate"}),
+    "HassClimateSetFanMode": frozenset({"climate"}),
+    "HassClimateGetTemperature": frozenset({"climate"}),
+    "HassFanSetSpeed": frozenset({"fan"}),
+    "HassFanSetSpeedRelative": frozenset({"fan"}),
+    "HassFanSetPreset": frozenset({"fan"}),
+    "HassVacuumStart": frozenset({"vacuum"}),
+    "HassVacuumReturnToBase": frozenset({"vacuum"}),
+    "HassVacuumCleanArea": frozenset({"vacuum"}),
+    "HassLawnMowerStartMowing": frozenset({"lawn_mower"}),
+    "HassLawnMowerDock": frozenset({"lawn_mower"}),
+    "HassMediaNext": frozenset({"media_player"}),
+    "HassMediaPrevious": frozenset({"media_player"}),
+    "HassMediaPause": frozenset({"media_player"}),
+    "HassMediaUnpause": frozenset({"media_player"}),
+    "HassSetVolume": frozenset({"media_player"}),
+    "HassSetVolumeRelative": frozenset({"media_player"}),
+    "HassSelectOption": frozenset({"select"}),
+    "HassNumberSet": frozenset({"number"}),
+    "HassNumberSetRelative": frozenset({"number"}),
+    "HassTextSet": frozenset({"text"}),
+    "HassNavigate": frozenset({"text"}),
+    "HassButtonPress": frozenset({"button"}),
+    "HassHumidifierSetHumidity": frozenset({"humidifier"}),
+    "HassWaterHeaterSetTemperature": frozenset({"water_heater"}),
+    "HassAlarmArm": frozenset({"alarm_control_panel"}),
+    "HassAlarmDisarm": frozenset({"alarm_control_panel"}),
+}
+"""The kinds of entity each intent can act on, used when the sentence names no domain."""
+
+_AREA_IS_NOT_LOCATION: frozenset[str] = frozenset({"HassVacuumCleanArea"})
+"""Intents whose `area` slot is where to act, not where the target device is."""
+
+_WHOLE_HOME_DOMAINS: frozenset[str] = frozenset(
+    {
+        "alarm_control_panel",
+        "button",
+        "climate",
+        "humidifier",
+        "lawn_mower",
+        "lock",
+        "media_player",
+        "number",
+        "select",
+        "siren",
+        "text",
+        "vacuum",
+        "water_heater",
+    }
+)
+
+
+@dataclass(frozen=True)
+class _StandIn:
+    domain: str
+    phrases: tuple[str, ...]
+
+
+_STAND_INS: dict[str, _StandIn] = {
+    "HassMediaNext": _StandIn("button", ("next track", "next song", "skip track", "skip")),
+    "HassMediaPrevious": _StandIn("button", ("previous track", "previous song", "last track")),
+    "HassMediaPause": _StandIn("button", ("pause",)),
+    "HassMediaUnpause": _StandIn("button", ("play", "resume")),
+    "HassSetVolume": _StandIn("number", ("volume",)),
+    "HassSetVolumeRelative": _StandIn("number", ("volume",)),
+}
+"""Buttons and numbers that stand in for a media player, found by a phrase in their name."""
+
+
+def resolve_targets(
+    registry: Registry,
+    slots: Mapping[str, Any],
+    area_context: str | None = None,
+    *,
+    intent: str | None = None,
+) -> list[Entity]:
+    """The entities the slots point at, or [] when nothing (or nothing unambiguous) matches.
+
+    `area_context` is the area the request came from (the satellite's, or the speaker's zone in
+    the car). `intent` names the intent, which limits the kinds of entity considered
+    (`INTENT_DOMAINS`) and whether several same-named entities may all be acted on.
+    """
+    constraints = _Constraints.from_slots(slots, intent)
+    targets = _match(registry, constraints, area_context, intent)
+    if targets:
+        return targets
+    stand_in = _STAND_INS.get(intent or "")
+    if stand_in is not None and constraints.name is None:
+        targets = _match(registry, constraints.with_stand_in(stand_in), area_context, intent)
+        if targets:
+            return targets
+    if constraints.name is None and constraints.floor is None and _same_area(constraints.area, area_context):
+        # The area is only where the speaker is: fall back to the home's one such device.
+        home = _match(registry, constraints.without_area(), area_context, intent)
+        if stand_in is not None and not home:
+            home = _match(registry, constraints.with_stand_in(stand_in).without_area(), area_context, intent)
+        if len(home) == 1 and home[0].component in _WHOLE_HOME_DOMAINS:
+            return home
+    return []
+
+
+@dataclass(frozen=True)
+class _Constraints:
+    name: str | None
+    area: str | None
+    floor: str | None
+    domains: frozenset[str] | None
+    device_classes: frozenset[str] | None
+    option: str | None
+    name_phrases: tuple[str, ...] = ()
+
+    @classmethod
+    def from_slots(cls, slots: Mapping[str, Any], intent: str | None) -> _Constraints:
+        name = _text(slots.get("name"))
+        if name is not None and normalize_name(name) == "all":
+            name = None
+        domains = _text_set(slots.get("domain"))
+        implied = INTENT_DOMAINS.get(intent or "")
+        if domains is None:
+            domains = implied
+        elif implied is not None:
+            domains = domains & implied
+        area = None if intent in _AREA_IS_NOT_LOCATION else _text(slots.get("area"))
+        return cls(
+            name=name,
+            area=area,
+            floor=_text(slots.get("floor")),
+            domains=domains,
+            device_classes=_text_set(slots.get("device_class")),
+            option=_text(slots.get("option")) if intent == "HassSelectOption" else None,
+        )
+
+    def without_area(self) -> _Constraints:
+        return replace(self, area=None)
+
+    def with_stand_in(self, stand_in: _StandIn) -> _Constraints:
+        return replace(self, domains=frozenset({stand_in.domain}), device_classes=None, name_phrases=stand_in.phrases)
+
+    @property
+    def has_constraints(self) -> bool:
+        return bool(self.name or self.area or self.floor or self.domains or self.device_classes)
+
+
+def _match(registry: Registry, constraints: _Constraints, area_context: str | None, intent: str | None) -> list[Entity]:
+    if not constraints.has_constraints:
+        # Like Home Assistant: never target every device of the home at once.
+        return []
+    candidates = [e for e in registry if constraints.domains is None or e.component in constraints.domains]
+    if constraints.device_classes is not None:
+        candidates = [e for e in candidates if e.device_class in constraints.device_classes]
+    if constraints.option is not None:
+        candidates = [e for e in candidates if _has_option(e, constraints.option)]
+    if constraints.name_phrases:
+        candidates = [e for e in candidates if _named_for(e, constraints.name_phrases)]
+    if constraints.name is not None:
+        candidates = _filter_by_name(candidates, constraints.name)
+    if constraints.floor is not None:
+        floor_areas = _floor_areas(registry, constraints.floor)
+        candidates = [e for e in candidates if e.area and normalize_name(e.area) in floor_areas]
+    if constraints.area is not None:
+        area = registry.find_area(constraints.area)
+        if area is None:
+            return []
+        key = normalize_name(area)
+        candidates = [e for e in candidates if e.area and normalize_name(e.area) == key]
+    if constraints.name is not None and len(candidates) > 1:
+        candidates = _disambiguate(candidates, area_context, intent)
+    return candidates
+
+
+def _filter_by_name(candidates: Iterable[Entity], name: str) -> list[Entity]:
+    key = normalize_name(name)
+    pool = list(candidates)
+    by_name = [e for e in pool if normalize_name(e.name) == key]
+    if by_name:
+        return by_name
+    return [e for e in pool if any(normalize_name(alias) == key for alias in e.aliases)]
+
+
+def _disambiguate(candidates: list[Entity], area_context: str | None, intent: str | None) -> list[Entity]:
+    """Several entities answer to the name: prefer the speaker's area, else act on none."""
+    if area_context:
+        key = normalize_name(area_context)
+        local = [e for e in candidates if e.area and normalize_name(e.area) == key]
+        if local:
+            candidates = local
+    if len(candidates) == 1:
+        return candidates
+    intent_spec = spec(intent) if intent else None
+    if intent_spec is not None and not intent_spec.changes_devices:
+        return candidates
+    return []
+
+
+def _floor_areas(registry: Registry, floor: str) -> set[str]:
+    key = normalize_name(floor)
+    for name, areas in registry.floors.items():
+        if normalize_name(name) == key:
+            return {normalize_name(area) for area in areas}
+    return set()
+
+
+def _has_option(entity: Entity, option: str) -> bool:
+    options = entity.config.get("options") or []
+    key = normalize_name(option)
+    return any(normalize_name(str(o)) == key for o in options)
+
+
+def _named_for(entity: Entity, phrases: Collection[str]) -> bool:
+    names = [f" {normalize_name(n)} " for n in entity.names]
+    return any(f" {phrase} " in name for phrase in phrases for name in names)
+
+
+def _same_area(area: str | None, area_context: str | None) -> bool:
+    return area is not None and area_context is not None and normalize_name(area) == normalize_name(area_context)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _text_set(value: Any) -> frozenset[str] | None:
+    if value is None:
+        return None
+    values = value if isinstance(value, list | tuple | set | frozenset) else [value]
+    texts = frozenset(t for t in (_text(v) for v in values) if t)
+    return texts or None

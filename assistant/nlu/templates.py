@@ -1,0 +1,544 @@
+"""Understanding with Home Assistant's sentence templates (hassil + home-assistant-intents).
+
+Home Assistant's English sentences are merged with ours (`intents/*.yaml`, same format) and matched
+against slot lists built from the registry, the way Home Assistant's default conversation agent
+does it (`conversation/default_agent.py`):
+
+* `name` holds every entity name and alias, with `{"domain": ..., "device_class": ...}` as context
+  so `requires_context: domain: light` works; `area` the areas and their aliases; `floor` the floors;
+* the speaker's area is the intent context `area`, so "turn off the lights" said in the kitchen
+  matches the sentences that need an area (`requires_context: area: slot: true`);
+* the best result is picked like Home Assistant's strict stage (`recognize_best`): our sentences
+  first (as Home Assistant does with custom sentences), then results naming an entity.
+
+Conventions our sentence files may use (see `intents/common.yaml`): a slot whose name starts with
+"_" is wording only and is left out of the intent's slots; the context key `has_area` is set when
+the speaker's area is known, so a "whole home" sentence can step aside with
+`excludes_context: {has_area: true}` for Home Assistant's "here" sentence.
+
+When nothing matches, two more attempts follow, each stricter about what it accepts than it is
+lenient about what it hears: the text with speech-recognition slips repaired (`asr_repair`), then
+the text with misheard names, areas or floors replaced by the registry's closest ones (rapidfuzz,
+spaces ignored, above a strict score and clearly ahead of the next candidate), accepted only if
+the corrected sentence matches strictly with the corrected words in its name/area/floor slot. A
+wrong action is worse than none, so an unclear or ambiguous name matches nothing.
+
+Home Assistant runs hassil with `allow_unmatched_entities` only to word its "no device called ..."
+error; we do not use it at all: over the full English sentence set it costs close to a second per
+sentence on a small machine, and the word-window search above finds the same misheard names in a
+few milliseconds.
+
+Intents come back with Home Assistant's names and slots; some are outside our catalogue
+(`HassGetWeather`, `HassShoppingListAddItem`, `HassVacuumCleanArea`, ...). They are returned as
+recognised so the caller can say it cannot do that, rather than handing the sentence to a model
+that might act on it: check `assistant.nlu.catalogue.spec(intent.name)`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hassil import Intents, RecognizeResult, Sentence, TextSlotList, Trie, recognize_best
+from hassil.intents import Intent as HassilIntent
+from hassil.intents import IntentData
+from hassil.util import merge_dict, normalize_for_matching
+from home_assistant_intents import get_intents
+from rapidfuzz import fuzz, process
+
+from assistant.nlu.asr_repair import repair
+from assistant.nlu.catalogue import spec
+from assistant.nlu.targets import INTENT_DOMAINS, resolve_targets
+from assistant.nlu.types import Intent
+from assistant.registry import Registry, normalize_name
+
+_LOGGER = logging.getLogger(__name__)
+
+def _sentence_dir() -> Path:
+    """Our own sentence files: `<repo>/intents/*.yaml` in a checkout or an editable install,
+    `<prefix>/share/assistant/intents` (pyproject's data-files) in a regular install."""
+    checkout = Path(__file__).resolve().parents[2] / "intents"
+    installed = Path(sys.prefix) / "share" / "assistant" / "intents"
+    return checkout if checkout.is_dir() or not installed.is_dir() else installed
+
+
+DEFAULT_SENTENCE_DIR = _sentence_dir()
+
+SENTENCE_FILE_KEY = "assistant_sentence_file"
+"""Metadata key naming the file a custom sentence came from (shown in debug logs)."""
+
+SELECT_OPTION_LIST = "asst_select_option"
+"""Slot list of every option of every select entity (spoken form -> the option to send)."""
+FAN_PRESET_LIST = "asst_fan_preset"
+"""Slot list of every preset mode of every fan."""
+
+_FUZZY_SLOTS = ("name", "area", "floor")
+_WARM_UP_SENTENCES = ("set the temperature to twenty one degrees", "set it to forty two point five")
+_WORD = re.compile(r"[\w'.%-]+")
+_MAX_FUZZY_WORDS = 5
+_MAX_FUZZY_ATTEMPTS = 3
+_MIN_FUZZY_CHARS = 4
+_EDGE_WORDS = frozenset(
+    "the a an my our your to in on off of at and or by for from with please set turn switch make "
+    "is are it this that up down".split()
+)
+"""Words a misheard name never starts or ends with; runs starting or ending with them are skipped."""
+
+
+class SentenceFileError(ValueError):
+    """A sentence file in `intents/` cannot be used; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class TemplateSettings:
+    """How the template matcher reads sentences and how sure the fuzzy pass must be."""
+
+    language: str = "en"
+    """Language of Home Assistant's sentences and of our sentence files to load."""
+    sentence_dirs: tuple[Path, ...] = (DEFAULT_SENTENCE_DIR,)
+    """Folders of our own hassil sentence files (`*.yaml`), merged over Home Assistant's."""
+    fuzzy_min_score: float = 85.0
+    """Lowest rapidfuzz ratio (0-100, spaces ignored) for a misheard name to count as a registry name."""
+    fuzzy_min_margin: float = 6.0
+    """How much better than the next different name the best fuzzy name must score."""
+
+
+@dataclass
+class _SlotLists:
+    signature: int
+    lists: dict[str, TextSlotList]
+    names: Trie
+    fuzzy: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Per fuzzy slot: normalized, space-free spoken form -> the list value to say instead."""
+
+
+class TemplateMatcher:
+    """Matches a sentence against Home Assistant's and our templates, with targets resolved."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        language: str = "en",
+        sentence_dirs: Sequence[Path] | None = None,
+        *,
+        fuzzy_min_score: float = TemplateSettings.fuzzy_min_score,
+        fuzzy_min_margin: float = TemplateSettings.fuzzy_min_margin,
+    ) -> None:
+        self._registry = registry
+        self._language = language
+        self._fuzzy_min_score = fuzzy_min_score
+        self._fuzzy_min_margin = fuzzy_min_margin
+        dirs = list(sentence_dirs) if sentence_dirs is not None else [DEFAULT_SENTENCE_DIR]
+        self._intents = Intents.from_dict(load_sentences(language, dirs))
+        self._index = _index_templates(self._intents)
+        self._slot_lists: _SlotLists | None = None
+        self.refresh()
+        # hassil builds its number-word tables on first use (half a second); do it now, not
+        # on the user's first request.
+        for warm_up in _WARM_UP_SENTENCES:
+            self._recognize(warm_up, None)
+
+    @classmethod
+    def from_settings(cls, registry: Registry, settings: TemplateSettings) -> TemplateMatcher:
+        return cls(
+            registry,
+            settings.language,
+            settings.sentence_dirs,
+            fuzzy_min_score=settings.fuzzy_min_score,
+            fuzzy_min_margin=settings.fuzzy_min_margin,
+        )
+
+    @property
+    def registry(self) -> Registry:
+        return self._registry
+
+    @property
+    def intents(self) -> Intents:
+        """The merged sentence templates (Home Assistant's and ours)."""
+        return self._intents
+
+    def refresh(self) -> None:
+        """Rebuild the name/area/floor lists if the registry changed since the last call (cheap if not)."""
+        signature = _registry_signature(self._registry)
+        if self._slot_lists is not None and self._slot_lists.signature == signature:
+            return
+        self._slot_lists = _build_slot_lists(self._registry, signature)
+        _LOGGER.debug(
+            "Slot lists rebuilt: %s names, %s areas, %s floors",
+            len(self._slot_lists.lists["name"].values),
+            len(self._slot_lists.lists["area"].values),
+            len(self._slot_lists.lists["floor"].values),
+        )
+
+    def match(self, text: str, area: str | None = None) -> Intent | None:
+        """The intent of `text` said in `area` (the satellite's area, the speaker's zone), or None."""
+        self.refresh()
+        heard = " ".join(text.split())
+        if not heard:
+            return None
+        area_name = (self._registry.find_area(area) or area.strip()) if area else None
+        context = _intent_context(area_name)
+
+        result = self._recognize(heard, context)
+        if result is None:
+            repaired = repair(heard)
+            if repaired != heard:
+                result = self._recognize(repaired, context)
+            if result is None:
+                result = self._recognize_fuzzy(repaired, context)
+        if result is None:
+            _LOGGER.debug("No template matched %r", heard)
+            return None
+
+        slots = {
+            entity.name: _slot_value(entity.value) for entity in result.entities_list if not entity.name.startswith("_")
+        }
+        intent_name = result.intent.name
+        targets = []
+        if _targets_devices(intent_name):
+            targets = resolve_targets(self._registry, slots, area_name, intent=intent_name)
+        _LOGGER.debug("%r -> %s %s -> %s", heard, intent_name, slots, [e.entity_id for e in targets])
+        return Intent(name=intent_name, slots=slots, targets=targets, source="template", text=text)
+
+    def _recognize(self, text: str, context: dict[str, Any] | None) -> RecognizeResult | None:
+        assert self._slot_lists is not None
+        lists = dict(self._slot_lists.lists)
+        lowered = text.lower()
+        lists["name"] = TextSlotList(name="name", values=[found[2] for found in self._slot_lists.names.find(lowered)])
+        return recognize_best(
+            text,
+            self._candidate_intents(text, has_area=context is not None),
+            slot_lists=lists,
+            intent_context=context,
+            language=self._language,
+            best_metadata_key=SENTENCE_FILE_KEY,
+            best_slot_name="name",
+        )
+
+    def _candidate_intents(self, text: str, has_area: bool) -> Intents:
+        """Only the sentence templates that can possibly match `text` from where it was said.
+
+        hassil checks the same literal fragments per template, but only after building match
+        settings for every block of sentences; doing it first here, and dropping blocks whose
+        area requirement cannot be met, makes a match several times faster.
+        """
+        haystack = normalize_for_matching(text).text.casefold()
+        present = {fragment for fragment in self._index.fragments if fragment in haystack}
+        satisfied = frozenset(
+            number for number, clause in enumerate(self._index.clauses) if not clause.isdisjoint(present)
+        )
+        kept: dict[str, list[IntentData]] = {}
+        for block in self._index.blocks:
+            if block.needs_area and not has_area:
+                continue
+            if has_area and block.whole_home_only:
+                continue
+            sentences = [sentence for sentence, clauses in block.sentences if clauses <= satisfied]
+            if not sentences:
+                continue
+            data = block.data if len(sentences) == len(block.sentences) else _with_sentences(block.data, sentences)
+            kept.setdefault(block.intent, []).append(data)
+        return replace(self._intents, intents={name: HassilIntent(name=name, data=data) for name, data in kept.items()})
+
+    def _recognize_fuzzy(self, text: str, context: dict[str, Any] | None) -> RecognizeResult | None:
+        """Match with misheard names, areas or floors replaced by the registry's closest ones.
+
+        Every run of up to `_MAX_FUZZY_WORDS` words is compared with the registry's names, areas
+        and floors (spaces ignored, so "bed side" is "bedside"); the surest non-overlapping
+        replacements are tried together, then one at a time. A correction only counts if the
+        sentence then matches strictly and the corrected words fill the name, area or floor slot.
+        """
+        candidates = self._fuzzy_candidates(text)
+        if not candidates:
+            return None
+        chosen: list[_Correction] = []
+        for candidate in candidates:
+            if all(candidate.end <= c.start or candidate.start >= c.end for c in chosen):
+                chosen.append(candidate)
+        attempts = [chosen] + [[c] for c in chosen] if len(chosen) > 1 else [chosen]
+        for corrections in attempts[:_MAX_FUZZY_ATTEMPTS]:
+            corrected = _apply(text, corrections)
+            result = self._recognize(corrected, context)
+            if result is None:
+                continue
+            used = {normalize_name(str(e.value)) for e in result.entities_list if e.name in _FUZZY_SLOTS}
+            if all(normalize_name(c.replacement) in used for c in corrections):
+                _LOGGER.debug("Fuzzy match: %r heard as %r", text, corrected)
+                return result
+        return None
+
+    def _fuzzy_candidates(self, text: str) -> list[_Correction]:
+        """Runs of words that are surely a registry name/area/floor said differently, best first."""
+        assert self._slot_lists is not None
+        words = list(_WORD.finditer(text))
+        found: list[_Correction] = []
+        for first in range(len(words)):
+            if words[first].group().lower() in _EDGE_WORDS:
+                continue
+            for last in range(first, min(first + _MAX_FUZZY_WORDS, len(words))):
+                if words[last].group().lower() in _EDGE_WORDS:
+                    continue
+                start, end = words[first].start(), words[last].end()
+                spoken = text[start:end]
+                for slot in _FUZZY_SLOTS:
+                    replacement = self._closest(slot, spoken)
+                    if replacement is not None and normalize_name(replacement) != normalize_name(spoken):
+                        score = fuzz.ratio(_squash(spoken), _squash(replacement))
+                        found.append(_Correction(start, end, replacement, score))
+        found.sort(key=lambda c: (-c.score, -(c.end - c.start)))
+        return found
+
+    def _closest(self, slot: str, spoken: str) -> str | None:
+        """The registry name/area/floor that `spoken` was surely meant to be, or None."""
+        assert self._slot_lists is not None
+        choices = self._slot_lists.fuzzy.get(slot)
+        key = _squash(spoken)
+        if len(key) < _MIN_FUZZY_CHARS or not choices:
+            return None
+        ranked = process.extract(
+            key,
+            choices.keys(),
+            scorer=fuzz.ratio,
+            limit=None,
+            score_cutoff=self._fuzzy_min_score - self._fuzzy_min_margin,
+        )
+        if not ranked or ranked[0][1] < self._fuzzy_min_score:
+            return None
+        best_key, best_score, _ = ranked[0]
+        for other_key, other_score, _ in ranked[1:]:
+            if choices[other_key] == choices[best_key]:
+                continue
+            if best_score - other_score < self._fuzzy_min_margin:
+                _LOGGER.debug("Fuzzy %s %r is ambiguous: %r or %r", slot, spoken, best_key, other_key)
+                return None
+            break
+        return choices[best_key]
+
+
+@dataclass(frozen=True)
+class _Block:
+    """One block of sentence templates, each with the literal text it cannot match without."""
+
+    intent: str
+    data: IntentData
+    sentences: tuple[tuple[Sentence, frozenset[int]], ...]
+    """Each template with its required clauses (numbers into `_TemplateIndex.clauses`)."""
+    needs_area: bool
+    """The block only matches with the speaker's area known (`requires_context: area`)."""
+    whole_home_only: bool
+    """The block steps aside when the speaker's area is known (`excludes_context: has_area`)."""
+
+
+@dataclass(frozen=True)
+class _TemplateIndex:
+    """hassil's required-text clauses of every template, deduplicated for a fast prefilter.
+
+    A template can only match text that holds at least one fragment of each of its clauses
+    (`Sentence.get_required_clauses`, what hassil checks itself).
+    """
+
+    blocks: tuple[_Block, ...]
+    clauses: tuple[frozenset[str], ...]
+    fragments: frozenset[str]
+
+
+def _index_templates(intents: Intents) -> _TemplateIndex:
+    numbers: dict[frozenset[str], int] = {}
+    blocks: list[_Block] = []
+    for intent in intents.intents.values():
+        for data in intent.data:
+            rules = {**intents.expansion_rules, **data.expansion_rules}
+            sentences = tuple(
+                (
+                    sentence,
+                    frozenset(
+                        numbers.setdefault(clause, len(numbers)) for clause in sentence.get_required_clauses(rules)
+                    ),
+                )
+                for sentence in data.sentences
+            )
+            blocks.append(
+                _Block(
+                    intent=intent.name,
+                    data=data,
+                    sentences=sentences,
+                    needs_area="area" in data.requires_context,
+                    whole_home_only=bool(data.excludes_context.get("has_area")),
+                )
+            )
+    clauses = tuple(sorted(numbers, key=numbers.__getitem__))
+    return _TemplateIndex(
+        blocks=tuple(blocks),
+        clauses=clauses,
+        fragments=frozenset(fragment for clause in clauses for fragment in clause),
+    )
+
+
+def _with_sentences(data: IntentData, sentences: list[Sentence]) -> IntentData:
+    """A copy of the block holding only these (already parsed) templates.
+
+    `IntentData.sentences` is a cached property parsed from `sentence_texts`; the copy gets the
+    parsed templates directly so nothing is parsed again.
+    """
+    copy = replace(data)
+    copy.__dict__["sentences"] = sentences
+    return copy
+
+
+@dataclass(frozen=True)
+class _Correction:
+    start: int
+    end: int
+    replacement: str
+    score: float
+
+
+def _apply(text: str, corrections: Iterable[_Correction]) -> str:
+    for correction in sorted(corrections, key=lambda c: c.start, reverse=True):
+        text = text[: correction.start] + correction.replacement + text[correction.end :]
+    return text
+
+
+def load_sentences(language: str, sentence_dirs: Iterable[Path]) -> dict[str, Any]:
+    """Home Assistant's sentences for `language` merged with our sentence files of that language."""
+    sentences = get_intents(language)
+    if not sentences:
+        raise SentenceFileError(
+            f"Home Assistant's intents package has no sentences for language {language!r}; "
+            "set the assistant's language to one it supports (e.g. 'en')."
+        )
+    for directory in sentence_dirs:
+        if not directory.is_dir():
+            raise SentenceFileError(
+                f"Sentence folder {directory} does not exist; create it or remove it from the settings."
+            )
+        for path in sorted(directory.glob("*.yaml")):
+            custom = _read_sentence_file(path)
+            if custom.get("language") != language:
+                continue
+            for intent in custom.get("intents", {}).values():
+                for data in intent.get("data", []):
+                    data.setdefault("metadata", {})[SENTENCE_FILE_KEY] = path.name
+            merge_dict(sentences, custom)
+    return sentences
+
+
+def _read_sentence_file(path: Path) -> dict[str, Any]:
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        raise SentenceFileError(f"{path} is not valid YAML: {err}") from err
+    if not isinstance(content, dict) or "language" not in content or "intents" not in content:
+        raise SentenceFileError(
+            f"{path} must be a hassil sentence file: a mapping with 'language' and 'intents' "
+            "(see Home Assistant's custom sentences format)."
+        )
+    try:
+        parsed = Intents.from_dict(content)
+        for intent in parsed.intents.values():
+            for data in intent.data:
+                _ = data.sentences  # parsed lazily by hassil; parse now to report errors here
+    except Exception as err:
+        raise SentenceFileError(f"{path} has a template hassil cannot parse: {err}") from err
+    return content
+
+
+def _intent_context(area: str | None) -> dict[str, Any] | None:
+    """Home Assistant's intent context for a request from `area`.
+
+    `has_area` lets our sentences that mean "the whole home" step aside (`excludes_context`)
+    when the speaker's area is known and Home Assistant's "here" sentence applies instead.
+    """
+    if not area:
+        return None
+    return {"area": {"value": area, "text": area}, "has_area": True}
+
+
+def _registry_signature(registry: Registry) -> int:
+    return hash(
+        (
+            tuple(
+                (
+                    e.unique_id,
+                    e.component,
+                    e.name,
+                    tuple(e.aliases),
+                    e.area,
+                    e.device_class,
+                    tuple(str(o) for o in e.config.get("options") or ()),
+                    tuple(str(p) for p in e.config.get("preset_modes") or ()),
+                )
+                for e in registry
+            ),
+            tuple((area, tuple(aliases)) for area, aliases in registry.areas.items()),
+            tuple((floor, tuple(areas)) for floor, areas in registry.floors.items()),
+        )
+    )
+
+
+def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
+    name_tuples: list[tuple[str, str, dict[str, Any]]] = []
+    options: dict[str, str] = {}
+    presets: dict[str, str] = {}
+    for entity in registry:
+        context: dict[str, Any] = {"domain": entity.component}
+        if entity.device_class:
+            context["device_class"] = entity.device_class
+        for name in entity.names:
+            name = name.strip()
+            if name:
+                name_tuples.append((name, name, context))
+        if entity.component == "select":
+            for option in entity.config.get("options") or ():
+                options.setdefault(normalize_name(str(option)), str(option))
+        if entity.component == "fan":
+            for preset in entity.config.get("preset_modes") or ():
+                presets.setdefault(normalize_name(str(preset)), str(preset))
+    area_names = [
+        spoken.strip() for area, aliases in registry.areas.items() for spoken in (area, *aliases) if spoken.strip()
+    ]
+    floor_names = [floor.strip() for floor in registry.floors if floor.strip()]
+
+    name_list = TextSlotList.from_tuples(name_tuples, allow_template=False, name="name")
+    names = Trie()
+    for value, (name, _, _) in zip(name_list.values, name_tuples, strict=True):
+        names.insert(name.lower(), value)
+    lists = {
+        "name": name_list,
+        "area": TextSlotList.from_tuples(((a, a) for a in area_names), allow_template=False, name="area"),
+        "floor": TextSlotList.from_tuples(((f, f) for f in floor_names), allow_template=False, name="floor"),
+        SELECT_OPTION_LIST: TextSlotList.from_tuples(options.items(), allow_template=False, name=SELECT_OPTION_LIST),
+        FAN_PRESET_LIST: TextSlotList.from_tuples(presets.items(), allow_template=False, name=FAN_PRESET_LIST),
+    }
+    fuzzy = {
+        "name": {_squash(name): name for name, _, _ in name_tuples},
+        "area": {_squash(area): area for area in area_names},
+        "floor": {_squash(floor): floor for floor in floor_names},
+    }
+    return _SlotLists(signature=signature, lists=lists, names=names, fuzzy=fuzzy)
+
+
+def _squash(text: str) -> str:
+    """Normalized and without spaces: "Bed side lamp" and "bedside lamp" compare equal."""
+    return normalize_name(text).replace(" ", "")
+
+
+def _slot_value(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def _targets_devices(intent_name: str) -> bool:
+    intent_spec = spec(intent_name)
+    if intent_spec is not None:
+        return intent_spec.targets_devices
+    return intent_name in INTENT_DOMAINS or intent_name == "HassGetState"
