@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,14 @@ class Brain:
             brain.model = SmallModelUnderstander(config.llm)
             brain.model.load()
         return brain
+
+    def prepare_model(self) -> None:
+        """Build the language model's grammar and evaluate its prompt for the current devices, so
+        the first command that needs it does not pay seconds for it. A no-op when unchanged."""
+        if self.model is not None:
+            started = time.perf_counter()
+            self.model.prepare(self.registry)
+            _LOGGER.debug("Language model prepared in %.1f s", time.perf_counter() - started)
 
     def conversation(self, area: str | None) -> Conversation:
         canonical = self.registry.find_area(area) if area else None

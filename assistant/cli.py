@@ -98,6 +98,7 @@ def _parse(args: argparse.Namespace) -> int:
     brain = Brain.from_config(config, use_model=not args.no_model, persist_timers=False)
     if args.retained:
         brain.load_retained(args.retained)
+    brain.prepare_model()
     area = args.area or config.site.area
     conversation = brain.conversation(area)
 

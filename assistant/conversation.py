@@ -55,6 +55,11 @@ class ConversationSettings:
     """What needs a spoken yes: components (lock, alarm_control_panel), cover device classes (garage,
     gate, door), or entity ids (lock.front_door). Unlocking, opening and disarming are confirmed;
     locking, closing and arming are not."""
+    confirm_model_guesses: bool = True
+    """Ask ("Did you mean: turn off the kitchen light?") before changing a device on what only the
+    small language model understood. Measured alone it gets about one command in eight fully
+    right and a wrong action on one in seven (bench/slm_bench.py), so a guess is never acted on
+    unasked."""
     chime_same_room: bool = False
     """Play the done chime instead of a spoken reply when the command targeted the speaker's room."""
 
@@ -271,6 +276,11 @@ class Conversation:
         if not actions:
             turn.reply = SORRY_NOT_UNDERSTOOD
             return turn
+        if intent.source == "model" and self.settings.confirm_model_guesses:
+            self._pending = _Pending(intent, actions, self._clock())
+            turn.reply = f"Did you mean: {describe_guess(intent)}?"
+            turn.expects_answer = True
+            return turn
         if self._needs_confirmation(intent):
             self._pending = _Pending(intent, actions, self._clock())
             turn.reply = confirmation_question(intent)
@@ -383,6 +393,17 @@ def _is_risky(intent: Intent, entity: Entity) -> bool:
         if intent.name == "HassSetPositionRelative":
             return float(intent.slots.get("position_step") or 0) > 0
     return False
+
+
+def describe_guess(intent: Intent) -> str:
+    """The model's reading in words, to ask about it."""
+    from assistant.nlu.slm import answer_line
+
+    line = answer_line(intent)
+    if line:
+        return line
+    names = ", ".join(e.name for e in intent.targets)
+    return f"{intent.name.removeprefix('Hass')} {names}".strip()
 
 
 def _is_yes(words: str) -> bool:

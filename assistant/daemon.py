@@ -132,6 +132,7 @@ class Daemon:
         self._subscribed_states: set[str] = set()
         self._volume = 100
         self._input_ended = False
+        self._house_changed_at = 0.0
 
     # --- life cycle -----------------------------------------------------------------------
 
@@ -243,6 +244,12 @@ class Daemon:
     def _tick(self) -> None:
         for timer in self.brain.timers.pop_due():
             self._say(f"Your {timer.name} timer is done.", earcon=earcons.done())
+        if self._house_changed_at and time.monotonic() - self._house_changed_at > 2.0 and self.state is State.IDLE:
+            # Discovery has settled: get the language model's prompt ready for these devices now,
+            # not on the first command that needs it.
+            self._house_changed_at = 0.0
+            self.notifier.watchdog()
+            self.brain.prepare_model()
         said = self._conversation.expire()
         if said:
             self._say(said)
@@ -272,6 +279,7 @@ class Daemon:
             return
         if self.brain.handle_message(topic, payload, message.retained):
             self._subscribe_states()
+            self._house_changed_at = time.monotonic()
 
     def _subscribe_states(self) -> None:
         for topic in self.brain.registry.state_topics():
