@@ -278,7 +278,7 @@ class Conversation:
             return turn
         if intent.source == "model" and self.settings.confirm_model_guesses:
             self._pending = _Pending(intent, actions, self._clock())
-            turn.reply = f"Did you mean: {describe_guess(intent)}?"
+            turn.reply = f"Did you mean: {describe_guess(intent, actions)}?"
             turn.expects_answer = True
             return turn
         if self._needs_confirmation(intent):
@@ -395,15 +395,15 @@ def _is_risky(intent: Intent, entity: Entity) -> bool:
     return False
 
 
-def describe_guess(intent: Intent) -> str:
-    """The model's reading in words, to ask about it."""
+def describe_guess(intent: Intent, actions: list[Action]) -> str:
+    """The model's reading in words, to ask about it: "turn off the lights in the kitchen"."""
     from assistant.nlu.slm import answer_line
 
     line = answer_line(intent)
     if line:
         return line
-    names = ", ".join(e.name for e in intent.targets)
-    return f"{intent.name.removeprefix('Hass')} {names}".strip()
+    outcome = reply_for(intent, actions).rstrip(".!")
+    return outcome[:1].lower() + outcome[1:]
 
 
 def _is_yes(words: str) -> bool:

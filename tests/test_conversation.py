@@ -9,6 +9,7 @@ import pytest
 
 from assistant.brain import Brain
 from assistant.config import load_config
+from assistant.conversation import ConversationSettings
 from assistant.daemon import strip_wake_phrase
 from assistant.demo import demo_retained
 from assistant.nlu.types import Intent
@@ -48,9 +49,21 @@ def test_model_proposals_must_be_grounded_in_what_was_said(
     brain: Brain, text: str, slots: dict[str, object], acts: bool
 ) -> None:
     conversation = brain.conversation("Kitchen")
+    conversation.settings = ConversationSettings(confirm_model_guesses=False)
     conversation.model = FixedModel(brain, "HassClimateSetTemperature", slots)
     turn = conversation.handle(text)
     assert bool(turn.actions) is acts, turn.as_json()
+
+
+def test_a_model_guess_is_asked_about_before_acting(brain: Brain) -> None:
+    conversation = brain.conversation("Kitchen")
+    conversation.model = FixedModel(brain, "HassClimateSetTemperature", {"temperature": 22})
+    asked = conversation.handle("could you make it 22 in here")
+    assert asked.actions == []
+    assert asked.reply.startswith("Did you mean")
+    assert "22" in asked.reply
+    done = conversation.handle("yes")
+    assert [a.as_json() for a in done.actions] == [{"topic": "home/thermostat/target/set", "payload": "22.0"}]
 
 
 @pytest.mark.parametrize(
