@@ -140,7 +140,7 @@ def bench_footprint(config: Config, seconds: float = 30.0) -> int:
         while b"READY=1" not in sock.recv(4096):
             pass
         ready = time.monotonic() - started
-        time.sleep(3.0)
+        time.sleep(15.0)  # let discovery settle and the language model's prompt be prepared
         cpu_before, wall_before = _cpu_seconds(process.pid), time.monotonic()
         peak_rss = 0
         stop = threading.Event()
