@@ -47,7 +47,7 @@ class SegmenterSettings:
     silence_seconds: float = 0.7
     timeout_seconds: float = 8.0
     no_speech_timeout_seconds: float = 5.0
-    pause_seconds: float = 0.3
+    pause_seconds: float = 0.15
     reset_seconds: float = 0.2
 
 
