@@ -38,6 +38,9 @@ SCENARIOS = {
     ),
 }
 
+# The timings these tests spell out were written for a 0.3 s pause.
+SETTINGS = SegmenterSettings(pause_seconds=0.3)
+
 
 def run(segmenter: VoiceCommandSegmenter, timeline: list[tuple[bool, float]]) -> list[tuple[float, E]]:
     """Feed 10 ms chunks; the events and the audio time at which each one came, up to a final one."""
@@ -56,11 +59,11 @@ def run(segmenter: VoiceCommandSegmenter, timeline: list[tuple[bool, float]]) ->
 
 @pytest.mark.parametrize(("timeline", "expected"), SCENARIOS.values(), ids=SCENARIOS.keys())
 def test_events(timeline: list[tuple[bool, float]], expected: list[tuple[float, E]]) -> None:
-    assert run(VoiceCommandSegmenter(), timeline) == expected
+    assert run(VoiceCommandSegmenter(SETTINGS), timeline) == expected
 
 
 def test_starts_over_after_a_final_event() -> None:
-    segmenter = VoiceCommandSegmenter()
+    segmenter = VoiceCommandSegmenter(SETTINGS)
     timeline, expected = SCENARIOS["command then silence"]
     assert run(segmenter, timeline) == expected
     assert not segmenter.in_command
@@ -74,7 +77,7 @@ def test_settings_change_the_timing() -> None:
 
 
 def test_longer_chunks_give_the_same_timing() -> None:
-    segmenter = VoiceCommandSegmenter()
+    segmenter = VoiceCommandSegmenter(SETTINGS)
     events = []
     for index, is_speech in enumerate([False] * 5 + [True] * 10 + [False] * 10):
         event = segmenter.process(0.1, is_speech)
