@@ -154,12 +154,14 @@ def bench_footprint(config: Config, seconds: float = 30.0) -> int:
         sampler.start()
         time.sleep(seconds)
         cpu = (_cpu_seconds(process.pid) - cpu_before) / (time.monotonic() - wall_before)
+        anonymous, file_backed = _rss_bytes(process.pid, "RssAnon"), _rss_bytes(process.pid, "RssFile")
         stop.set()
         sampler.join()
         print(f"Footprint on {os.uname().nodename} ({os.cpu_count()} cores), llm "
               f"{'on: ' + config.llm.model if config.llm.enabled else 'off'}:")
         print(f"  start-up to READY=1:                {ready:.1f} s")
-        print(f"  resident memory (peak over {seconds:.0f} s): {peak_rss / 2**20:.0f} MB")
+        print(f"  resident memory (peak over {seconds:.0f} s): {peak_rss / 2**20:.0f} MB "
+              f"(at the end: {anonymous / 2**20:.0f} MB private, {file_backed / 2**20:.0f} MB mapped model files)")
         print(f"  CPU while waiting for the wake word: {100 * cpu:.1f}% of one core")
     finally:
         process.terminate()
@@ -176,8 +178,8 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
-def _rss_bytes(pid: int) -> int:
+def _rss_bytes(pid: int, field: str = "VmRSS") -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) * 1024
     return 0
