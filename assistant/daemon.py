@@ -129,6 +129,7 @@ class Daemon:
         self._listener: Listener | None = None
         self._pending_timing: dict[int, UtteranceTiming] = {}
         self._hermes_says: dict[int, hermes.TtsSay] = {}
+        self._follow_up_after: set[int] = set()
         self._subscribed_states: set[str] = set()
         self._volume = 100
         self._input_ended = False
@@ -388,17 +389,22 @@ class Daemon:
             self._senders.submit(self._send, turn)
         if timing is not None:
             self.timings.append(timing)
+        follow_up = turn.expects_answer or bool(turn.actions)
+        speech_id: int | None = None
         if self._chime_instead(turn):
             speech_id = self._speaker.say("", earcons.done(), earcons.EARCON_RATE)
-            if timing is not None:
-                self._pending_timing[speech_id] = timing
         elif turn.reply:
             speech_id = self._say(turn.reply)
-            if timing is not None:
-                self._pending_timing[speech_id] = timing
         else:
             self._set_state(State.IDLE)
-        if turn.expects_answer or turn.actions:
+        if speech_id is not None:
+            if timing is not None:
+                self._pending_timing[speech_id] = timing
+            if follow_up:
+                # Listen again only once the reply has been played, so the microphone does not
+                # take the assistant's own voice for the next command.
+                self._follow_up_after.add(speech_id)
+        elif follow_up:
             self._listener.listen_without_wake_word(self.config.conversation.follow_up_seconds)
 
     def _chime_instead(self, turn: Turn) -> bool:
@@ -432,6 +438,11 @@ class Daemon:
             self._say("Sorry, I couldn't reach the device. Nothing was done.", earcon=earcons.error())
 
     def _on_spoken(self, event: SpeechFinished) -> None:
+        if event.speech_id in self._follow_up_after:
+            self._follow_up_after.discard(event.speech_id)
+            if not event.interrupted:
+                assert self._listener is not None
+                self._listener.listen_without_wake_word(self.config.conversation.follow_up_seconds)
         say = self._hermes_says.pop(event.speech_id, None)
         if say is not None:
             self._publish_self(

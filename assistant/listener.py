@@ -26,9 +26,8 @@ from assistant.wake import WakeWordDetector
 _LOGGER = logging.getLogger(__name__)
 
 _RETRY_SECONDS = (1.0, 2.0, 5.0, 10.0)
-_BACKLOG_SECONDS = 4.0
-"""Audio kept while no command is being recorded: the wake word's pre-roll, and the start of an
-answer said while the previous command was still being understood."""
+_BACKLOG_SECONDS = 1.0
+"""Audio kept while no command is being recorded, for the wake word's pre-roll."""
 
 
 @dataclass(frozen=True)
@@ -169,14 +168,8 @@ class Listener:
             if command is None:
                 self._preroll.append(chunk)
                 if self._wants_command():
-                    # The answer may have started while the last command was being understood:
-                    # replay what was heard since then.
-                    backlog = list(self._preroll)
                     command = self._begin(segmenter, with_preroll=False)
                     command.follow_up = True
-                    for earlier in backlog:
-                        if command is not None:
-                            command = self._feed(command, segmenter, earlier)
                     continue
                 name = self._wake.process(chunk)
                 if name is not None:
