@@ -21,11 +21,17 @@ def main(argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    from assistant.models import ModelLoadError, ModelNotFound
+    from assistant.wake import WakeWordError
+
     try:
         return int(args.func(args))
     except ConfigError as err:
         print(f"assistant: configuration error: {err}", file=sys.stderr)
         return 2
+    except (ModelNotFound, ModelLoadError, WakeWordError) as err:
+        print(f"assistant: {err}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -40,7 +40,7 @@ LEADING_FILLER = re.compile(r"^\s*(?:(?:ok|okay|so|um+|uh+|er+m?|well|hey|alrigh
                             re.IGNORECASE)
 
 SORRY_NOT_HEARD = "Sorry, I didn't catch that."
-SORRY_NOT_UNDERSTOOD = "Sorry, I can't help with that."
+SORRY_NOT_UNDERSTOOD = "Sorry, I can't do that."
 
 
 @dataclass(frozen=True)

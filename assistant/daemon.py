@@ -264,7 +264,11 @@ class Daemon:
     def _on_mqtt(self, message: MqttMessage) -> None:
         topic, payload = message.topic, message.payload
         if topic == "homeassistant/status" and payload == b"online":
+            # Home Assistant restarted: show ourselves again and re-read every discovery config.
             self._announce_self()
+            prefix = self.config.mqtt.discovery_prefix
+            for pattern in (f"{prefix}/+/+/config", f"{prefix}/+/+/+/config"):
+                self.link.resubscribe(pattern)
             return
         if topic == hermes.NLU_QUERY_TOPIC:
             query = hermes.parse_nlu_query(payload, self.config.site.id)

@@ -197,6 +197,15 @@ class MqttLink:
         if new and connected:
             self._client.subscribe(topic, qos=1)
 
+    def resubscribe(self, topic: str) -> None:
+        """Subscribe again so the broker delivers the topic's retained messages anew (re-learning
+        discovery configs when Home Assistant comes back online)."""
+        with self._lock:
+            self._subscriptions[topic] = None
+            connected = self._connected
+        if connected:
+            self._client.subscribe(topic, qos=1)
+
     def unsubscribe(self, topic: str) -> None:
         """Stop receiving a topic (a device that was removed)."""
         with self._lock:

@@ -159,3 +159,22 @@ def test_daemon_stays_up_without_broker_and_connects_later(tmp_path: Path, quiet
     finally:
         stop_daemon(process, tmp_path)
         broker.stop()
+
+
+def test_no_microphone_keeps_the_daemon_serving_text_commands(
+    tmp_path: Path, mosquitto: Mosquitto, mqtt_listener: MqttListener
+) -> None:
+    publish_demo_house(mqtt_listener)
+    config = write_config(tmp_path, mosquitto.host, mosquitto.port)
+    # No sound server: the microphone cannot be opened.
+    process = start_daemon(tmp_path, config, "--output", str(tmp_path / "replies.wav"),
+                           env={"PULSE_SERVER": f"unix:{tmp_path}/no-such-pulse", "AUDIODEV": "none"})
+    try:
+        mqtt_listener.wait_for(f"assistant/{SITE}/status", timeout=120, payload=b"online")
+        mqtt_listener.wait_for(f"assistant/{SITE}/state", timeout=30, payload=b"error")
+        ask(mqtt_listener, "turn on the coffee maker")
+        assert mqtt_listener.wait_for("tasmota/coffee/cmnd/POWER", timeout=10).payload == b"ON"
+        assert process.poll() is None
+        assert "Retrying" in (tmp_path / "daemon.log").read_text(errors="replace")
+    finally:
+        stop_daemon(process, tmp_path)
