@@ -9,7 +9,7 @@ import pytest
 
 from assistant.brain import Brain
 from assistant.config import load_config
-from assistant.conversation import ConversationSettings
+from assistant.conversation import Conversation, ConversationSettings
 from assistant.daemon import strip_wake_phrase
 from assistant.demo import demo_retained
 from assistant.nlu.types import Intent
@@ -106,3 +106,16 @@ def test_paused_timer_does_not_run_down(tmp_path: Path) -> None:
     assert timers.remaining("tea")[1] == pytest.approx(100)
     timers.add(60, "tea")
     assert timers.remaining("tea")[1] == pytest.approx(160)
+
+
+def test_context_and_confirmations_expire(brain: Brain) -> None:
+    now = [0.0]
+    conversation = Conversation(brain.registry, brain.matcher, None, brain.timers, ConversationSettings(),
+                                area="Kitchen", clock=lambda: now[0])
+    assert conversation.handle("turn on the coffee maker").actions
+    now[0] += conversation.settings.context_seconds + 1
+    assert conversation.handle("turn it off").actions == []  # "it" no longer means the coffee maker
+    assert conversation.handle("unlock the front door").actions == []
+    now[0] += conversation.settings.confirm_seconds + 1
+    assert conversation.expire() == "Okay, I won't."
+    assert conversation.handle("yes").actions == []
