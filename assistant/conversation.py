@@ -36,7 +36,8 @@ TIMER_INTENTS = {"HassStartTimer", "HassCancelTimer", "HassCancelAllTimers", "Ha
                  "HassIncreaseTimer", "HassDecreaseTimer", "HassTimerStatus"}
 FILLERS = re.compile(r"\b(again|too|as well|also|please|now|then)\b", re.IGNORECASE)
 
-LEADING_FILLER = re.compile(r"^\s*(?:(?:ok|okay|so|um+|uh+|er+m?|well|hey|alright|all right)\b[\s,.!]*)+",
+LEADING_FILLER = re.compile(r"^\s*(?:(?:ok|okay|so|um+|uh+|er+m?|well|hey|alright|all right|nabu|jarvis|mycroft|"
+                            r"alexa)\b[\s,.!]*)+",
                             re.IGNORECASE)
 
 SORRY_NOT_HEARD = "Sorry, I didn't catch that."
@@ -250,6 +251,11 @@ class Conversation:
     def _carry_out(self, turn: Turn, intent: Intent) -> Turn:
         turn.intent = intent
         spec = INTENTS.get(intent.name)
+        if spec is None:
+            # Recognised by Home Assistant's sentences, but nothing here can do it (play music,
+            # shopping lists, weather...).
+            turn.reply = SORRY_NOT_UNDERSTOOD
+            return turn
         if intent.name == "HassNevermind":
             turn.stop_speaking = True
             return turn
@@ -322,7 +328,10 @@ class Conversation:
         name = slots.get("name")
         try:
             if intent.name == "HassStartTimer":
-                timer = self.timers.start(seconds, name)
+                command = slots.get("conversation_command")
+                timer = self.timers.start(seconds, name, command=str(command) if command else None)
+                if command:
+                    return f"In {speak_duration(seconds)}, I'll {str(command).rstrip('.')}."
                 return f"Timer set for {speak_duration(seconds)}."
             if intent.name == "HassCancelAllTimers":
                 count = self.timers.cancel_all()

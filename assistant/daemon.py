@@ -244,7 +244,11 @@ class Daemon:
 
     def _tick(self) -> None:
         for timer in self.brain.timers.pop_due():
-            self._say(f"Your {timer.name} timer is done.", earcon=earcons.done())
+            if timer.command:
+                _LOGGER.info("Timer %s: carrying out %r", timer.name, timer.command)
+                self._understand(timer.command, timing=None, session_id=None)
+            else:
+                self._say(f"Your {timer.name} timer is done.", earcon=earcons.done())
         if self._house_changed_at and time.monotonic() - self._house_changed_at > 2.0 and self.state is State.IDLE:
             # Discovery has settled: get the language model's prompt ready for these devices now,
             # not on the first command that needs it.

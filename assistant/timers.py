@@ -25,6 +25,8 @@ class Timer:
     deadline: float | None
     """Wall-clock time it fires; None while paused."""
     remaining_when_paused: float | None = None
+    command: str | None = None
+    """A command to carry out when it fires ("turn off the lights in ten minutes")."""
 
     def remaining(self, now: float) -> float:
         if self.deadline is None:
@@ -46,11 +48,11 @@ class Timers:
     def __len__(self) -> int:
         return len(self._timers)
 
-    def start(self, seconds: float, name: str | None = None) -> Timer:
+    def start(self, seconds: float, name: str | None = None, command: str | None = None) -> Timer:
         if seconds <= 0:
             raise TimerError("How long should the timer be?")
         label = (name or describe_duration(seconds)).strip().lower()
-        timer = Timer(label, seconds, self._clock() + seconds)
+        timer = Timer(label, seconds, self._clock() + seconds, command=command)
         self._timers[label] = timer
         self._save()
         return timer

@@ -178,3 +178,12 @@ def test_no_microphone_keeps_the_daemon_serving_text_commands(
         assert "Retrying" in (tmp_path / "daemon.log").read_text(errors="replace")
     finally:
         stop_daemon(process, tmp_path)
+
+
+def test_a_delayed_command_is_carried_out_when_its_timer_fires(daemon: subprocess.Popen[bytes],
+                                                              mqtt_listener: MqttListener) -> None:
+    ask(mqtt_listener, "turn on the coffee maker in 3 seconds")
+    mqtt_listener.wait_for("hermes/intent/HassStartTimer", timeout=10)
+    time.sleep(1.5)
+    assert not mqtt_listener.messages("tasmota/coffee/cmnd/POWER"), "not before the timer fires"
+    assert mqtt_listener.wait_for("tasmota/coffee/cmnd/POWER", timeout=10).payload == b"ON"

@@ -86,9 +86,10 @@ _MAX_FUZZY_ATTEMPTS = 3
 _MIN_FUZZY_CHARS = 4
 _EDGE_WORDS = frozenset(
     "the a an my our your to in on off of at and or by for from with please set turn switch make "
-    "is are it this that up down".split()
+    "is are it this that up down no not don't never".split()
 )
-"""Words a misheard name never starts or ends with; runs starting or ending with them are skipped."""
+"""Words a misheard name never starts or ends with; runs starting or ending with them are skipped.
+Negations among them keep "no coffee for me" from being heard as the name "coffee"."""
 
 
 class SentenceFileError(ValueError):
