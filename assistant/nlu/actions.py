@@ -18,7 +18,7 @@ import json
 import logging
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -931,19 +931,26 @@ def _climate_mode(entity: Entity, intent: Intent) -> list[Action]:
 
 
 def _climate_power(entity: Entity, on: bool) -> list[Action]:
+    return _power(entity, on, DEFAULT_HVAC_MODES, _on_mode)
+
+
+def _power(
+    entity: Entity, on: bool, default_modes: Sequence[str], on_mode: Callable[[Entity, list[str]], str]
+) -> list[Action]:
+    """On/off for climate and water heaters: the power topic if there is one, else a mode."""
     config = entity.config
     if config.get("power_command_topic"):
         payload = config.get("payload_on", "ON") if on else config.get("payload_off", "OFF")
         return [_send(entity, "power_command_topic", "power_command_template", payload)]
     if not config.get("mode_command_topic"):
         raise _cannot(entity, "be turned on or off")
-    modes = [str(m) for m in config.get("modes", DEFAULT_HVAC_MODES)]
+    modes = [str(m) for m in config.get("modes", default_modes)]
     if not on:
         if "off" not in modes:
             raise _cannot(entity, "be turned off")
         mode = "off"
     else:
-        mode = _on_mode(entity, [m for m in modes if m != "off"])
+        mode = on_mode(entity, [m for m in modes if m != "off"])
     return [_send(entity, "mode_command_topic", "mode_command_template", mode)]
 
 
@@ -971,27 +978,15 @@ def _climate_fan_mode(entity: Entity, intent: Intent) -> list[Action]:
 
 
 def _water_heater_power(entity: Entity, on: bool) -> list[Action]:
-    config = entity.config
-    if config.get("power_command_topic"):
-        payload = config.get("payload_on", "ON") if on else config.get("payload_off", "OFF")
-        return [_send(entity, "power_command_topic", "power_command_template", payload)]
-    if not config.get("mode_command_topic"):
-        raise _cannot(entity, "be turned on or off")
-    modes = [str(m) for m in config.get("modes", DEFAULT_WATER_HEATER_MODES)]
-    if not on:
-        if "off" not in modes:
-            raise _cannot(entity, "be turned off")
-        mode = "off"
-    else:
-        candidates = [m for m in modes if m != "off"]
-        if len(candidates) != 1:
-            options = list_words([c.replace("_", " ") for c in candidates])
-            raise ActionError(f"Tell me which mode to use for {spoken_name(entity)}: {options}.")
-        mode = candidates[0]
-    return [_send(entity, "mode_command_topic", "mode_command_template", mode)]
+    return _power(entity, on, DEFAULT_WATER_HEATER_MODES, _only_mode)
 
 
-# --- fans and humidifiers ----------------------------------------------------------------------
+def _only_mode(entity: Entity, candidates: list[str]) -> str:
+    """A water heater is turned on only when it has exactly one operating mode."""
+    if len(candidates) != 1:
+        options = list_words([c.replace("_", " ") for c in candidates])
+        raise ActionError(f"Tell me which mode to use for {spoken_name(entity)}: {options}.")
+    return candidates[0]
 
 
 def fan_percent(entity: Entity, intent: Intent) -> int:
