@@ -190,7 +190,12 @@ class Conversation:
         if intent is None:
             intent = self._follow_up(text, words)
         if intent is None and self.model is not None and len(words.split()) >= 2:
-            intent = self.model.understand(text, self.registry, self.area)
+            try:
+                intent = self.model.understand(text, self.registry, self.area)
+            except Exception:
+                # The model is a second opinion: its failure must not cost the user the turn.
+                _LOGGER.exception("The language model failed on %r; answering without it", text)
+                intent = None
             if intent is not None and not plausible_model_intent(intent, text):
                 _LOGGER.info("Dropped the language model's %s %s for %r: not grounded in what was said",
                              intent.name, intent.slots, text)

@@ -119,3 +119,17 @@ def test_context_and_confirmations_expire(brain: Brain) -> None:
     now[0] += conversation.settings.confirm_seconds + 1
     assert conversation.expire() == "Okay, I won't."
     assert conversation.handle("yes").actions == []
+
+
+class FailingModel:
+    def understand(self, text: str, registry: Registry, area: str | None) -> Intent | None:
+        raise RuntimeError("the model fell over")
+
+
+def test_a_failing_model_does_not_cost_the_turn(brain: Brain) -> None:
+    conversation = brain.conversation("Kitchen")
+    conversation.model = FailingModel()
+    turn = conversation.handle("make everything a bit nicer in here")
+    assert turn.actions == []
+    assert turn.reply == "Sorry, I can't do that."
+    assert conversation.handle("turn on the coffee maker").actions

@@ -486,8 +486,10 @@ def _read_offer(offer: Offer, line: str) -> Reading | None:
         spans.append((position, start))
         position = end
         if hole == "target":
-            said = match.group(hole).removeprefix("the ")
-            target = next(t for t in offer.targets if t.text == said)
+            said = match.group(hole)
+            target = next((t for t in offer.targets if t.text in (said, said.removeprefix("the "))), None)
+            if target is None:  # not a target this offer knows: not an answer we can use
+                return None
         elif hole == _DURATION:
             slots.update(_read_duration(match.group(hole)))
         else:
