@@ -299,6 +299,17 @@ def _reinitialize_portaudio(sd: ModuleType) -> None:
 # --- sources ----------------------------------------------------------------------------------
 
 
+def _abort(stream: Any, what: str) -> None:
+    """Stop and close a PortAudio stream at once; a vanished device may fail here, which is fine."""
+    if stream is None:
+        return
+    try:
+        stream.abort()
+        stream.close()
+    except Exception as err:  # a vanished device can fail in many PortAudio ways
+        _LOGGER.debug("Closing %s stream failed: %s", what, err)
+
+
 class MicrophoneSource:
     """Live microphone audio, converted to 16 kHz mono int16 in `block_ms` chunks.
 
@@ -433,13 +444,7 @@ class MicrophoneSource:
 
     def close(self) -> None:
         stream, self._stream = self._stream, None
-        if stream is None:
-            return
-        try:
-            stream.abort()
-            stream.close()
-        except Exception as err:  # a vanished device can fail in many PortAudio ways
-            _LOGGER.debug("Closing microphone stream failed: %s", err)
+        _abort(stream, "microphone")
 
 
 class WavFileSource:
@@ -622,13 +627,7 @@ class SpeakerSink:
     def _close_stream(self) -> None:
         self.stop()
         stream, self._stream, self._stream_rate = self._stream, None, 0
-        if stream is None:
-            return
-        try:
-            stream.abort()
-            stream.close()
-        except Exception as err:  # a vanished device can fail in many PortAudio ways
-            _LOGGER.debug("Closing speaker stream failed: %s", err)
+        _abort(stream, "speaker")
 
     def close(self) -> None:
         self._close_stream()

@@ -565,18 +565,11 @@ def expand_abbreviations(payload: Mapping[str, Any]) -> dict[str, Any]:
     A full key wins over its abbreviation when both are given. The device, origin, availability
     items and (device-based discovery) components are expanded too.
     """
-    expanded = _expand(payload, ABBREVIATIONS)
+    expanded = _expand_component(payload)
     if isinstance(expanded.get("device"), Mapping):
         expanded["device"] = _expand(expanded["device"], DEVICE_ABBREVIATIONS)
     if isinstance(expanded.get("origin"), Mapping):
         expanded["origin"] = _expand(expanded["origin"], ORIGIN_ABBREVIATIONS)
-    availability = expanded.get("availability")
-    if isinstance(availability, Mapping):
-        availability = [availability]
-    if isinstance(availability, list):
-        expanded["availability"] = [
-            _expand(item, ABBREVIATIONS) if isinstance(item, Mapping) else item for item in availability
-        ]
     components = expanded.get("components")
     if isinstance(components, Mapping):
         expanded["components"] = {
