@@ -3,8 +3,8 @@
 latency: spoken commands (espeak-ng, paced in real time from a WAV file) through the whole chain
 against an embedded broker with the demo house; per command the time from the end of speech to
 the MQTT publication and to the first reply audio, plus the stages.
-footprint: the daemon process with every model loaded, listening to silence: start-up to READY,
-resident memory, CPU while waiting for the wake word.
+footprint: the daemon process with every model loaded, after answering the spoken commands and
+then listening to silence: start-up to READY, resident memory, CPU while waiting for the wake word.
 """
 
 from __future__ import annotations
@@ -68,6 +68,16 @@ def _stats(values: list[float]) -> str:
     return f"median {statistics.median(ms):.0f} ms, p95 {percentile(ms, 0.95):.0f} ms (n={len(ms)})"
 
 
+def _spoken_commands(runs: int) -> bytes:
+    """"Okay Nabu" and each of COMMANDS, `runs` times, with the pauses a person leaves."""
+    wake = _espeak("okay nabu")
+    audio = _silence(1.0)
+    for _ in range(runs):
+        for command in COMMANDS:
+            audio += wake + _silence(0.35) + _espeak(command) + _silence(4.0)
+    return audio
+
+
 def bench_latency(config: Config, runs: int) -> int:
     from assistant.brain import Brain
     from assistant.daemon import Daemon
@@ -75,12 +85,7 @@ def bench_latency(config: Config, runs: int) -> int:
     from assistant.mqtt import MqttLink
 
     workdir = Path(tempfile.mkdtemp(prefix="assistant-bench-"))
-    wake = _espeak("okay nabu")
-    audio = _silence(1.0)
-    for _ in range(runs):
-        for command in COMMANDS:
-            audio += wake + _silence(0.35) + _espeak(command) + _silence(4.0)
-    wav = _write(workdir / "commands.wav", audio)
+    wav = _write(workdir / "commands.wav", _spoken_commands(runs))
     demo = DemoEnvironment.start(dataclasses.replace(config, state_dir=str(workdir / "state")))
     try:
         brain = Brain.from_config(demo.config, use_model=False)
@@ -116,7 +121,10 @@ def bench_footprint(config: Config, seconds: float = 30.0) -> int:
     from assistant.demo_mode import DemoEnvironment
 
     workdir = Path(tempfile.mkdtemp(prefix="assistant-footprint-"))
-    wav = _write(workdir / "silence.wav", _silence(seconds + 120))
+    # The commands first, so that what speech recognition and synthesis keep after use is counted.
+    spoken = _spoken_commands(runs=1)
+    spoken_seconds = len(spoken) / 2 / 16000
+    wav = _write(workdir / "commands-then-silence.wav", spoken + _silence(seconds + 120))
     demo = DemoEnvironment.start(dataclasses.replace(config, state_dir=str(workdir / "state")))
     config_path = workdir / "config.yaml"
     config_path.write_text(yaml.safe_dump({
@@ -140,7 +148,9 @@ def bench_footprint(config: Config, seconds: float = 30.0) -> int:
         while b"READY=1" not in sock.recv(4096):
             pass
         ready = time.monotonic() - started
-        time.sleep(15.0)  # let discovery settle and the language model's prompt be prepared
+        # The spoken commands are handled and answered; discovery has settled and the language
+        # model's prompt is prepared.
+        time.sleep(spoken_seconds + 15.0)
         cpu_before, wall_before = _cpu_seconds(process.pid), time.monotonic()
         peak_rss = 0
         stop = threading.Event()
@@ -160,7 +170,8 @@ def bench_footprint(config: Config, seconds: float = 30.0) -> int:
         print(f"Footprint on {os.uname().nodename} ({os.cpu_count()} cores), llm "
               f"{'on: ' + config.llm.model if config.llm.enabled else 'off'}:")
         print(f"  start-up to READY=1:                {ready:.1f} s")
-        print(f"  resident memory (peak over {seconds:.0f} s): {peak_rss / 2**20:.0f} MB "
+        print(f"  resident memory after {len(COMMANDS)} spoken commands, peak over {seconds:.0f} s of silence: "
+              f"{peak_rss / 2**20:.0f} MB "
               f"(at the end: {anonymous / 2**20:.0f} MB private, {file_backed / 2**20:.0f} MB mapped model files)")
         print(f"  CPU while waiting for the wake word: {100 * cpu:.1f}% of one core")
     finally:

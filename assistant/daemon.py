@@ -35,6 +35,7 @@ from assistant.listener import (
     NothingHeard,
     WakeDetected,
 )
+from assistant.memory import release_free_memory
 from assistant.mqtt import MqttLink
 from assistant.notify import Notifier, WatchdogPinger
 from assistant.registry import normalize_name
@@ -134,6 +135,8 @@ class Daemon:
         self._volume = 100
         self._input_ended = False
         self._house_changed_at = 0.0
+        self._memory_to_release = False
+        """A command was handled or a reply spoken: give freed memory back once idle again."""
 
     # --- life cycle -----------------------------------------------------------------------
 
@@ -156,6 +159,7 @@ class Daemon:
             preroll_seconds=self.config.listen.preroll_seconds,
             hotwords=self._hotwords,
         )
+        release_free_memory()
         _LOGGER.info("Models loaded in %.1f s", time.perf_counter() - started)
 
     def run(self) -> int:
@@ -258,6 +262,9 @@ class Daemon:
         said = self._conversation.expire()
         if said:
             self._say(said)
+        if self._memory_to_release and self._idle():
+            self._memory_to_release = False
+            release_free_memory()
 
     def _idle(self) -> bool:
         assert self._speaker is not None
@@ -446,6 +453,7 @@ class Daemon:
             self._say("Sorry, I couldn't reach the device. Nothing was done.", earcon=earcons.error())
 
     def _on_spoken(self, event: SpeechFinished) -> None:
+        self._memory_to_release = True
         if event.speech_id in self._follow_up_after:
             self._follow_up_after.discard(event.speech_id)
             if not event.interrupted:

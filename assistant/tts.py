@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import onnxruntime
 from piper import PiperConfig, PiperVoice, SynthesisConfig
 
 from assistant.models import ModelLoadError, ModelNotFound, piper_voice
@@ -71,7 +72,7 @@ class TextToSpeech:
             length_scale=self._settings.length_scale,
         )
         try:
-            self._voice = PiperVoice.load(path, config_path)
+            self._voice = PiperVoice(config=config, session=_session(path))
         except Exception as err:  # onnxruntime raises its own exception types for bad files
             raise ModelLoadError(f"cannot load Piper voice {path}: {err}") from err
         for _ in self.synthesize("Ready."):
@@ -88,6 +89,19 @@ class TextToSpeech:
         if self._voice is None:
             raise RuntimeError("TextToSpeech.load() must be called first")
         return self._voice
+
+
+def _session(path: Path) -> onnxruntime.InferenceSession:
+    """An ONNX Runtime session that gives its working memory back after each sentence.
+
+    With its default memory arena, ONNX Runtime keeps the largest working set it ever needed:
+    measured here, 192 MB after two long replies against 75 MB without the arena, for about 20%
+    more synthesis time (0.25 s instead of 0.20 s for a two-sentence reply).
+    """
+    options = onnxruntime.SessionOptions()
+    options.enable_cpu_mem_arena = False
+    options.enable_mem_pattern = False
+    return onnxruntime.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
 
 
 def _speaker_id(config: PiperConfig, speaker: str | int | None, path: str) -> int | None:

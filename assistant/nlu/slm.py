@@ -56,6 +56,11 @@ _LOGGER = logging.getLogger(__name__)
 
 _CANDIDATE_ROUNDS = (64, 2048)
 """How many of the model's best tokens are shown to the grammar before the whole vocabulary."""
+_BATCH_TOKENS = 128
+"""Prompt tokens evaluated per step. llama.cpp sizes its working buffer for the logits of a whole
+step (vocabulary x step): 514 MB reserved for Gemma's 262k-token vocabulary at its default 512.
+Measured on the 2-core VM, 128 keeps SmolLM2 19 MB smaller and evaluates the prompt faster
+(3.4 s instead of 4.1 s), as it does for Gemma (1.4 s instead of 1.6 s)."""
 _REQUEST = "Request:"
 _COMMAND = "Command:"
 
@@ -130,6 +135,7 @@ class SmallModelUnderstander:
         self._llm = Llama(
             model_path=str(path),
             n_ctx=self.settings.n_ctx,
+            n_batch=_BATCH_TOKENS,
             n_threads=self.settings.n_threads,
             verbose=False,
         )

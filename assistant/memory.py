@@ -1,0 +1,35 @@
+"""Give freed heap memory back to the system, so a daemon that runs for months stays small.
+
+glibc keeps memory that was freed (the speech model's float16 weights once converted to int8, a
+reply's synthesis buffers) in its arenas, where it counts as resident; `malloc_trim` returns it.
+Measured on the 2-core VM: 22 MB after loading faster-whisper tiny.en alone. Elsewhere than on
+glibc (musl, macOS) it does nothing.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+from collections.abc import Callable
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def _load_malloc_trim() -> Callable[[int], int] | None:
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        return None
+
+
+_MALLOC_TRIM = _load_malloc_trim()
+
+
+def release_free_memory() -> bool:
+    """Return the C heap's free pages to the system; False when the C library cannot."""
+    if _MALLOC_TRIM is None:
+        return False
+    _MALLOC_TRIM(0)
+    return True
