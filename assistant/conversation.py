@@ -18,6 +18,8 @@ from typing import Any, Protocol
 from assistant.nlu.actions import answer_question, build_actions
 from assistant.nlu.catalogue import INTENTS
 from assistant.nlu.numbers import words_to_digits
+from assistant.nlu.paraphrase import COMPONENTS as PARAPHRASE_COMPONENTS
+from assistant.nlu.paraphrase import paraphrase
 from assistant.nlu.replies import confirmation_question, reply_for
 from assistant.nlu.types import Action, ActionError, Intent
 from assistant.registry import Entity, Registry, normalize_name
@@ -189,6 +191,8 @@ class Conversation:
         intent = self.templates.match(text, self.area)
         if intent is None:
             intent = self._follow_up(text, words)
+        if intent is None:
+            intent = self._paraphrased(text)
         if intent is None and self.model is not None and len(words.split()) >= 2:
             try:
                 intent = self.model.understand(text, self.registry, self.area)
@@ -203,6 +207,17 @@ class Conversation:
         if intent is not None and not intent.text:
             intent.text = text
         return intent
+
+    def _paraphrased(self, text: str) -> Intent | None:
+        """An everyday phrasing restated plainly (`nlu.paraphrase`), then matched by the templates."""
+        plain = paraphrase(text, self.registry)
+        intent = self.templates.match(plain, self.area) if plain else None
+        if intent is None or not intent.targets:
+            return None
+        if any(entity.component not in PARAPHRASE_COMPONENTS for entity in intent.targets):
+            return None
+        _LOGGER.debug("Paraphrased %r as %r", text, plain)
+        return replace(intent, source="paraphrase", text=text)
 
     # --- follow-ups -------------------------------------------------------------------------
 

@@ -1,0 +1,237 @@
+"""Everyday commands the templates miss, restated as one plain sentence the templates do match.
+
+People say "lights off in the kitchen please", "can you make it darker in here", "get the robot to
+clean up": a word for what to do, a word for what to do it to, and words around them that no
+template lists. This stage finds exactly one action (on, off, dimmer, brighter, a colour, start
+cleaning, make coffee) and what it is for (a device or alias named in full, an area, or a kind of
+device such as "lamps" or "the hoover"), writes the plain command ("turn off the lights in the
+kitchen") and hands it to the templates, so Home Assistant's target rules, the device's payloads
+and the confirmation of risky actions all apply as if it had been said that way.
+
+It is deliberately narrow, because a wrong action is worse than none:
+- only lights, switches and plugs, fans and vacuums: never locks, covers, alarms or climate;
+- nothing when the sentence asks a question, says "not", schedules ("at seven", "every day",
+  "when I get home"), talks about media, alarms or other domains, or names two areas, two
+  actions or two different devices;
+- "on" counts only after a verb that takes it ("turn", "switch", "put") or right after the device.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.nlu.colors import color_name_to_kelvin, color_name_to_rgb
+from assistant.registry import Entity, Registry, normalize_name
+
+COMPONENTS = frozenset({"light", "switch", "fan", "vacuum"})
+"""What a paraphrase may act on."""
+
+MAX_WORDS = 16
+
+_LIGHT_WORDS = r"lights?|lamps?|bulbs?|lighting|chandelier"
+_KIND_WORDS: dict[str, str] = {
+    "light": _LIGHT_WORDS,
+    "vacuum": r"vacuum(?: cleaner)?|hoover|roomba|robot(?: vacuum| cleaner)?",
+    "coffee": r"coffee(?: machine| maker)?|espresso|cappuccino|latte|americano",
+    "plug": r"plugs?|sockets?|outlets?|wemo",
+    "fan": r"fans?",
+}
+
+_BLOCKERS = re.compile(
+    r"^(?:how|what|whats|why|where|who|which|whose|when|is|are|was|were|does|did|have|has|should)\b"
+    r"|\b(?:not|dont|don t|never|no|nothing|stop)\b"
+    r"|\b(?:at|when|whenever|every|daily|tomorrow|tonight|later|until|after|before|schedule|o clock|am|pm"
+    r"|minutes?|hours?|seconds?|arrive|leave|morning|evening)\b"
+    r"|\b(?:music|songs?|play|playing|radio|podcasts?|audiobooks?|volume|alarms?|remind|reminder|weather|news"
+    r"|email|call|message|tv|television|speakers?|spotify|movie|show me|list)\b"
+    r"|\b(?:look up|search|find|buy|order|shops?|price|cost|recommend|tell me|explain|car)\b"
+)
+"""Questions, negations, schedules and other domains: never paraphrased."""
+
+_ACTIONS: dict[str, re.Pattern[str]] = {
+    "off": re.compile(
+        r"\b(?:off|shut(?: down)?|kill|deactivate|disable|lights out)\b"
+    ),
+    "on": re.compile(
+        r"\b(?:turn|turned|switch|switched|put|flip|power|get|keep|leave)\b(?: \w+){0,4} on\b"
+        rf"|\b(?:{_LIGHT_WORDS}) on\b|^on\b|\b(?:activate|enable)\b"
+    ),
+    "dimmer": re.compile(
+        r"\b(?:dim|dimmer|dimmed|darker|darken|lower|decrease|reduce|down|less bright|softer|minimi[sz]e)\b"
+    ),
+    "brighter": re.compile(
+        r"\b(?:brighten|brighter|increase|raise|boost|up|more light|maximi[sz]e|lighter|intensify)\b"
+    ),
+    "clean": re.compile(r"\b(?:start|clean|cleaning|vacuum|vacuuming|hoover|hoovering|sweep|run|begin)\b"),
+    "coffee": re.compile(r"\b(?:make|makes|making|brew|prepare|pour|get|want|need|like|cup|start|turn on)\b"),
+}
+
+
+_RECOLOUR = re.compile(r"\b(?:set|make|change|turn|switch|put|paint|go|colou?r)\b")
+"""A colour name counts only with a word that asks for a change ("gold nuggets" is no colour)."""
+
+
+@dataclass(frozen=True)
+class _Reading:
+    action: str
+    target: str
+    """The plain words for what is acted on: "the desk lamp", "the lights in the kitchen"."""
+
+
+def paraphrase(text: str, registry: Registry) -> str | None:
+    """The plain command that `text` means, for the templates to match; None when unsure."""
+    words = _strip_politeness(normalize_name(text))
+    if not words or len(words.split()) > MAX_WORDS or _BLOCKERS.search(words):
+        return None
+    reading = _read(words, registry)
+    if reading is None:
+        return None
+    return _sentence(reading)
+
+
+def _strip_politeness(words: str) -> str:
+    words = re.sub(r"^(?:(?:please|kindly|hey|ok|okay|now|so|and) )+", "", words)
+    words = re.sub(r"^(?:can|could|would|will) you (?:please )?", "", words)
+    words = re.sub(r"^i (?:want|need|would like|d like) (?:you )?(?:to )?", "", words)
+    return re.sub(r" (?:please|now|for me|thanks|thank you)$", "", words)
+
+
+def _read(words: str, registry: Registry) -> _Reading | None:
+    named = _named_entities(words, registry)
+    if named is None:
+        return None
+    kinds = {kind for kind, pattern in _KIND_WORDS.items() if re.search(rf"\b(?:{pattern})\b", words)}
+    areas = _areas(words, registry)
+    if len(areas) > 1:
+        return None
+    area = next(iter(areas), None)
+    colour = _colour(words)
+
+    if named:
+        entity = named
+        kind = _kind_of(entity)
+        target = f"the {normalize_name(entity.name)}"
+    elif "coffee" in kinds:
+        entity = _only(registry, lambda e: e.component == "switch" and _mentions(e, "coffee"))
+        if entity is None:
+            return None
+        kind, target = "coffee", f"the {normalize_name(entity.name)}"
+    elif "vacuum" in kinds:
+        entity = _only(registry, lambda e: e.component == "vacuum" and (area is None or e.area == area))
+        if entity is None:
+            return None
+        kind, target = "vacuum", f"the {normalize_name(entity.name)}"
+    elif "plug" in kinds:
+        entity = _only(registry, lambda e: e.component == "switch" and _mentions(e, "plug", "socket", "outlet"))
+        if entity is None:
+            return None
+        kind, target = "plug", f"the {normalize_name(entity.name)}"
+    elif "light" in kinds or (area is not None and _light_only_actions(words)):
+        kind = "light"
+        target = f"the lights in the {normalize_name(area)}" if area else "the lights"
+    else:
+        return None
+
+    if kind == "vacuum":
+        # "Vacuum" names the device, so it is not also the action: "vacuum out the car" starts nothing.
+        words = re.sub(rf"\b(?:{_KIND_WORDS['vacuum']})\b", " ", words)
+    action = _action(words, kind, colour)
+    if action is None:
+        return None
+    return _Reading(action, target)
+
+
+def _named_entities(words: str, registry: Registry) -> Entity | bool | None:
+    """The one device named in full (longest name wins), False when none, None when it is not
+    one a paraphrase may drive or two different devices are named."""
+    found: list[tuple[int, Entity]] = []
+    for entity in registry:
+        for name in entity.names:
+            key = normalize_name(name)
+            if key and re.search(rf"\b{re.escape(key)}\b", words):
+                found.append((len(key), entity))
+    if not found:
+        return False
+    longest = max(length for length, _ in found)
+    best = {entity.entity_id: entity for length, entity in found if length == longest}
+    if len(best) != 1:
+        return None
+    entity = next(iter(best.values()))
+    if entity.component not in COMPONENTS:
+        return None
+    return entity
+
+
+def _kind_of(entity: Entity) -> str:
+    if entity.component == "light":
+        return "light"
+    if entity.component == "vacuum":
+        return "vacuum"
+    if _mentions(entity, "coffee"):
+        return "coffee"
+    return "plug"
+
+
+def _mentions(entity: Entity, *words: str) -> bool:
+    return any(word in normalize_name(name).split() for name in entity.names for word in words)
+
+
+def _only(registry: Registry, keep: object) -> Entity | None:
+    matching = [e for e in registry if callable(keep) and keep(e)]
+    return matching[0] if len(matching) == 1 else None
+
+
+def _areas(words: str, registry: Registry) -> set[str]:
+    found: set[str] = set()
+    for area, aliases in registry.areas.items():
+        for name in (area, *aliases):
+            key = normalize_name(name)
+            if key and re.search(rf"\b{re.escape(key)}\b", words):
+                found.add(area)
+    return found
+
+
+def _light_only_actions(words: str) -> bool:
+    """"Make the bedroom darker": these can only be about lights."""
+    return bool(re.search(r"\b(?:darker|darken|dim|dimmer|brighter|brighten|lighter)\b", words))
+
+
+def _colour(words: str) -> str | None:
+    found = {w for w in words.split() if color_name_to_rgb(w) or color_name_to_kelvin(w)}
+    found -= {"light", "tan"}  # "light" is the device; "tan" is rarely the colour meant
+    for first, second in zip(words.split(), words.split()[1:], strict=False):
+        pair = f"{first} {second}"
+        if color_name_to_rgb(pair) or color_name_to_kelvin(pair):
+            return pair if first not in ("the", "a") else second
+    return next(iter(found)) if len(found) == 1 else None
+
+
+def _action(words: str, kind: str, colour: str | None) -> str | None:
+    said = {name for name, pattern in _ACTIONS.items() if pattern.search(words)}
+    if kind == "light":
+        if colour is not None and _RECOLOUR.search(words) and not said & {"off", "dimmer", "brighter"}:
+            return f"colour {colour}"
+        if colour is not None or re.search(r"\bcolou?rs?\b", words):
+            return None  # a colour change we cannot pin down is not an on or off
+        choices = said & {"on", "off", "dimmer", "brighter"}
+    elif kind == "vacuum":
+        choices = said & {"clean"} if "off" not in said else set()
+    elif kind == "coffee":
+        choices = {"on"} if said & {"coffee", "on"} and "off" not in said else said & {"off"}
+    else:
+        choices = said & {"on", "off"}
+    return next(iter(choices)) if len(choices) == 1 else None
+
+
+def _sentence(reading: _Reading) -> str:
+    action, target = reading.action, reading.target
+    if action.startswith("colour "):
+        return f"set {target} to {action.removeprefix('colour ')}"
+    return {
+        "on": f"turn on {target}",
+        "off": f"turn off {target}",
+        "dimmer": f"dim {target}",
+        "brighter": f"brighten {target}",
+        "clean": f"start {target}",
+    }[action]
