@@ -191,8 +191,10 @@ class Conversation:
         intent = self.templates.match(text, self.area)
         if intent is None:
             intent = self._follow_up(text, words)
-        if intent is None:
-            intent = self._paraphrased(text)
+        if intent is None or (not intent.targets and "name" in intent.slots):
+            # Nothing matched, or a template named a device this house does not have under that
+            # name ("make me a coffee" where the switch is the "Coffee Maker").
+            intent = self._paraphrased(text) or intent
         if intent is None and self.model is not None and len(words.split()) >= 2:
             try:
                 intent = self.model.understand(text, self.registry, self.area)

@@ -32,9 +32,9 @@ MAX_WORDS = 16
 _LIGHT_WORDS = r"lights?|lamps?|bulbs?|lighting|chandelier"
 _KIND_WORDS: dict[str, str] = {
     "light": _LIGHT_WORDS,
-    "vacuum": r"vacuum(?: cleaner)?|hoover|roomba|robot(?: vacuum| cleaner)?",
-    "coffee": r"coffee(?: machine| maker)?|espresso|cappuccino|latte|americano",
-    "plug": r"plugs?|sockets?|outlets?|wemo",
+    "vacuum": r"vacuum(?: cleaner)?|hoover|roomba|robovac|robot(?: vacuum| cleaner)?|cleaning robot",
+    "coffee": r"coffee(?: machine| maker)?|espresso|cappuccino|latte|americano|mocha|macchiato|decaf|flat white",
+    "plug": r"plugs?|sockets?|outlets?|wemo|power strip",
     "fan": r"fans?",
 }
 
@@ -45,7 +45,7 @@ _BLOCKERS = re.compile(
     r"|minutes?|hours?|seconds?|arrive|leave|morning|evening)\b"
     r"|\b(?:music|songs?|play|playing|radio|podcasts?|audiobooks?|volume|alarms?|remind|reminder|weather|news"
     r"|email|call|message|tv|television|speakers?|spotify|movie|show me|list)\b"
-    r"|\b(?:look up|search|find|buy|order|shops?|price|cost|recommend|tell me|explain|car)\b"
+    r"|\b(?:look up|search|find|buy|order|shops?|price|cost|recommend|tell me|explain)\b"
 )
 """Questions, negations, schedules and other domains: never paraphrased."""
 
@@ -55,7 +55,7 @@ _ACTIONS: dict[str, re.Pattern[str]] = {
     ),
     "on": re.compile(
         r"\b(?:turn|turned|switch|switched|put|flip|power|get|keep|leave)\b(?: \w+){0,4} on\b"
-        rf"|\b(?:{_LIGHT_WORDS}) on\b|^on\b|\b(?:activate|enable)\b"
+        rf"|\b(?:{_LIGHT_WORDS}) on\b|^on\b|\b(?:activate|enable|start|start up|fire up|power up|running)\b"
     ),
     "dimmer": re.compile(
         r"\b(?:dim|dimmer|dimmed|darker|darken|lower|decrease|reduce|down|less bright|softer|minimi[sz]e)\b"
@@ -64,9 +64,21 @@ _ACTIONS: dict[str, re.Pattern[str]] = {
         r"\b(?:brighten|brighter|increase|raise|boost|up|more light|maximi[sz]e|lighter|intensify)\b"
     ),
     "clean": re.compile(r"\b(?:start|clean|cleaning|vacuum|vacuuming|hoover|hoovering|sweep|run|begin)\b"),
-    "coffee": re.compile(r"\b(?:make|makes|making|brew|prepare|pour|get|want|need|like|cup|start|turn on)\b"),
+    "coffee": re.compile(
+        r"\b(?:make|makes|making|brew|prepare|pour|get|want|need|like|love|fancy|have|cup|start|turn on|fix|grab"
+        r"|serve|could use)\b"
+    ),
 }
 
+
+_COMPLAINTS: dict[str, re.Pattern[str]] = {
+    "dimmer": re.compile(r"\b(?:too|so|very) bright\b"),
+    "brighter": re.compile(r"\b(?:too|so|very) dark\b|\bhard to see\b|\bcan t see\b"),
+}
+"""What to do about the light when nothing else is asked: "it's too dark in here"."""
+
+_VACUUM_VERB = re.compile(r"^(?:vacuum|hoover)(?: up)? (?:the|my|our|all|up)\b")
+""""Vacuum the living room", "hoover up the crumbs": the device's name used as the verb."""
 
 _RECOLOUR = re.compile(r"\b(?:set|make|change|turn|switch|put|paint|go|colou?r)\b")
 """A colour name counts only with a word that asks for a change ("gold nuggets" is no colour)."""
@@ -127,13 +139,15 @@ def _read(words: str, registry: Registry) -> _Reading | None:
         if entity is None:
             return None
         kind, target = "plug", f"the {normalize_name(entity.name)}"
-    elif "light" in kinds or (area is not None and _light_only_actions(words)):
+    elif ("light" in kinds or (_here_or_area(area, words) and _light_only_actions(words))) and _known_places(
+        words, registry
+    ):
         kind = "light"
         target = f"the lights in the {normalize_name(area)}" if area else "the lights"
     else:
         return None
 
-    if kind == "vacuum":
+    if kind == "vacuum" and not _VACUUM_VERB.match(words):
         # "Vacuum" names the device, so it is not also the action: "vacuum out the car" starts nothing.
         words = re.sub(rf"\b(?:{_KIND_WORDS['vacuum']})\b", " ", words)
     action = _action(words, kind, colour)
@@ -192,9 +206,49 @@ def _areas(words: str, registry: Registry) -> set[str]:
     return found
 
 
+_PLACE_WORDS = frozenset({"here", "room", "house", "home", "apartment", "flat", "place", "this", "every", "all"})
+_MODIFIERS = frozenset({
+    "the", "my", "our", "all", "a", "some", "these", "those", "this", "that", "every", "both", "your",
+    "room", "house", "main", "current", "indoor", "interior", "of", "on", "off", "up", "down", "light", "s",
+})
+
+
+def _known_places(words: str, registry: Registry) -> bool:
+    """Whether every place the sentence names for the lights is an area of this house.
+
+    "Turn off the closet light" in a house without a closet must not turn off the lights of the
+    room the assistant stands in: a word before the light word, or after "in the", that is neither
+    a known area nor an everyday modifier ("the", "all", "room") makes the sentence unsure.
+    """
+    names = [name for area, aliases in registry.areas.items() for name in (area, *aliases)]
+    area_words = {word for name in names for word in normalize_name(name).split()}
+    tokens = words.split()
+    for index, token in enumerate(tokens):
+        if re.fullmatch(rf"(?:{_LIGHT_WORDS})", token) and index > 0:
+            before = tokens[index - 1]
+            if before not in _MODIFIERS and before not in area_words and not _ACTION_WORD.fullmatch(before):
+                return False
+        if token in ("in", "inside", "at", "from") and index + 1 < len(tokens):
+            place = next((t for t in tokens[index + 1 :] if t not in ("the", "my", "our", "your")), "")
+            if place not in area_words and place not in _PLACE_WORDS:
+                return False
+    return True
+
+
+_ACTION_WORD = re.compile(
+    r"turn|switch|shut|kill|dim|brighten|raise|lower|increase|decrease|reduce|boost|activate|enable|disable"
+    r"|deactivate|minimi[sz]e|maximi[sz]e|set|make|change|put|flip|power|get|keep|leave|want|need|please"
+)
+
+
 def _light_only_actions(words: str) -> bool:
     """"Make the bedroom darker": these can only be about lights."""
-    return bool(re.search(r"\b(?:darker|darken|dim|dimmer|brighter|brighten|lighter)\b", words))
+    return bool(re.search(r"\b(?:darker|darken|dim|dimmer|brighter|brighten|lighter|too bright|too dark)\b", words))
+
+
+def _here_or_area(area: str | None, words: str) -> bool:
+    """An area is named, or the room the assistant is in ("in here", "this room")."""
+    return area is not None or bool(re.search(r"\b(?:in here|this room|the room|in the room)\b", words))
 
 
 def _colour(words: str) -> str | None:
@@ -215,6 +269,8 @@ def _action(words: str, kind: str, colour: str | None) -> str | None:
         if colour is not None or re.search(r"\bcolou?rs?\b", words):
             return None  # a colour change we cannot pin down is not an on or off
         choices = said & {"on", "off", "dimmer", "brighter"}
+        if not choices:
+            choices = {name for name, pattern in _COMPLAINTS.items() if pattern.search(words)}
     elif kind == "vacuum":
         choices = said & {"clean"} if "off" not in said else set()
     elif kind == "coffee":
