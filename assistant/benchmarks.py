@@ -243,13 +243,16 @@ def _slurp(brain: Brain, area: str, limit: int) -> dict[str, Any]:
     tallies = {split: _SlurpTally() for split in SPLITS}
     times: list[float] = []
     model_used = 0
+    house = brain.device_states()
     for row in _read("slurp_smarthome.jsonl", limit):
         text = ADDRESS.sub("", row["text"]).strip() or row["text"]
+        brain.restore_device_states(house)
         conversation = brain.conversation(area)
         started = time.perf_counter()
         turn = conversation.handle(text)
         times.append(time.perf_counter() - started)
         model_used += turn.intent is not None and turn.intent.source == "model"
+        brain.restore_device_states(house)  # effects are judged against the house before the turn
         tallies[row.get("split", "test")].add(row, turn, effects_of(turn.actions, brain.registry))
     return {
         **{split: tally.figures(listed=split == "devel") for split, tally in tallies.items()},
@@ -327,12 +330,15 @@ def bench_nlu(config: Config, use_model: bool, limit: int = 0) -> int:
     home = _home_brain(config, use_model)
     area = home.config.site.area or "Living Room"
 
-    def run(brain: Any, text: str, area: str | None) -> tuple[Any, float]:
+    def run(brain: Brain, text: str, area: str | None) -> tuple[Any, float]:
+        """One sentence as a conversation of its own, in the house as it was loaded."""
+        brain.restore_device_states(loaded[id(brain)])
         conversation = brain.conversation(area)
         started = time.perf_counter()
         turn = conversation.handle(text)
         return turn, time.perf_counter() - started
 
+    loaded = {id(home): home.device_states()}
     figures["slurp"] = _slurp(home, area, limit)
 
     # CLINC150: out-of-scope restraint, and the home/auto intents.
@@ -359,6 +365,7 @@ def bench_nlu(config: Config, use_model: bool, limit: int = 0) -> int:
     # What the car's gateway reports retained (windows closed, 21 degrees, volume 12): relative
     # changes ("a bit warmer", "louder") need a current value, as in a real car.
     car.load_retained(CAR_STATES)
+    loaded[id(car)] = car.device_states()
     acted_by_label: Counter[str] = Counter()
     total_by_label: Counter[str] = Counter()
     for row in _read("msbf_automotive_settings_sample.jsonl", limit):

@@ -7,6 +7,7 @@ on the template matcher and the small language model.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import time
@@ -80,6 +81,16 @@ class Brain:
             self.config.conversation,
             area=canonical or area,
         )
+
+    def device_states(self) -> dict[str, dict[str, Any]]:
+        """A copy of every device's state, to start each conversation of a benchmark or of
+        `parse` from the same house (what one command assumed must not leak into the next)."""
+        return {entity.unique_id: copy.deepcopy(entity.state) for entity in self.registry}
+
+    def restore_device_states(self, states: dict[str, dict[str, Any]]) -> None:
+        for entity in self.registry:
+            if entity.unique_id in states:
+                entity.state = copy.deepcopy(states[entity.unique_id])
 
     def load_retained(self, path: Path) -> int:
         """Load JSON Lines of {"topic", "payload"} as retained messages; returns how many applied."""

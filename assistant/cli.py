@@ -107,6 +107,7 @@ def _parse(args: argparse.Namespace) -> int:
     brain.prepare_model()
     area = args.area or config.site.area
     conversation = brain.conversation(area)
+    retained_states = brain.device_states()
 
     def emit(text: str) -> None:
         turn = conversation.handle(text)
@@ -125,7 +126,9 @@ def _parse(args: argparse.Namespace) -> int:
     for line in sys.stdin:
         line = line.rstrip("\n")
         if not line.strip():
+            # A new conversation in the same house: forget the last one, and what it assumed.
             conversation.reset()
+            brain.restore_device_states(retained_states)
             continue
         emit(line)
     return 0

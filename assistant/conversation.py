@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
+from assistant.device_state import assume_commanded
 from assistant.nlu.actions import answer_question, build_actions
 from assistant.nlu.catalogue import INTENTS
 from assistant.nlu.numbers import words_to_digits
@@ -191,6 +192,8 @@ class Conversation:
         intent = self.templates.match(text, self.area)
         if intent is None:
             intent = self._follow_up(text, words)
+        if intent is None:
+            intent = self._compound(text, words)
         if intent is None or (not intent.targets and "name" in intent.slots):
             # Nothing matched, or a template named a device this house does not have under that
             # name ("make me a coffee" where the switch is the "Coffee Maker").
@@ -209,6 +212,27 @@ class Conversation:
         if intent is not None and not intent.text:
             intent.text = text
         return intent
+
+    def _compound(self, text: str, words: str) -> Intent | None:
+        """One action on several devices: "turn on the kitchen light and the bedside lamp".
+
+        The first part must be a whole command; each part after an "and" must name devices (or an
+        area with devices of the same kinds), as "and the bedside lamp" would right after it.
+        """
+        first, *others = (normalize_name(part) for part in re.split(r",? and (?:also )?|, ", text.lower()))
+        if not others:
+            return None
+        intent = self.templates.match(first, self.area)
+        if intent is None or not intent.targets:
+            return None
+        targets = list(intent.targets)
+        for part in others:
+            more = self._targets_like(re.sub(r"^(?:the|my) |(?: too| as well)$", "", part), intent.targets)
+            if not more:
+                return None
+            targets.extend(e for e in more if e not in targets)
+        slots = {k: v for k, v in intent.slots.items() if k not in ("name", "area", "floor")}
+        return Intent(intent.name, slots, targets, source=intent.source, text=text)
 
     def _paraphrased(self, text: str) -> Intent | None:
         """An everyday phrasing restated plainly (`nlu.paraphrase`), then matched by the templates."""
@@ -231,18 +255,25 @@ class Conversation:
         last = context.intent
         if not last.targets:
             return None
-        also = re.fullmatch(r"(?:and|also|and also|plus) (?:the )?(.+?)(?: too| as well| also)?", words)
+        again = _repeat_step(last, words)
+        if again is not None:
+            return replace(again, source="dialogue", text=text)
+        if _COMPARATIVE.fullmatch(words):
+            # "warmer", "a bit brighter": the last devices, as if "make it warmer" had been said.
+            words = f"make {'it' if len(last.targets) == 1 else 'them'} {words}"
+            text = words
+        also = _ALSO.fullmatch(words)
         if also:
             targets = self._targets_like(also.group(1), last.targets)
             if targets:
                 slots = {k: v for k, v in last.slots.items() if k not in ("name", "area", "floor")}
                 return Intent(last.name, slots, targets, source="dialogue", text=text)
-            return None
         if re.search(r"\b(it|them|that|those|this|these|they)\b", words):
             text = " ".join(FILLERS.sub(" ", text).split())
             stand_in = last.targets[0].name if len(last.targets) == 1 else None
             if stand_in is not None:
-                rewritten = re.sub(r"\b(it|that|this)\b", stand_in, text, count=1, flags=re.IGNORECASE)
+                rewritten = re.sub(r"\b(it|that|this|them|those|these|they)\b", stand_in, text, count=1,
+                                   flags=re.IGNORECASE)
                 intent = self.templates.match(rewritten, self.area)
                 if intent is not None and intent.targets:
                     intent.source = "dialogue"
@@ -257,15 +288,19 @@ class Conversation:
         return None
 
     def _targets_like(self, spoken: str, previous: list[Entity]) -> list[Entity]:
-        """Entities named `spoken`, or those of the same kind as `previous` in area `spoken`."""
+        """Entities named `spoken`, or those of the same kind as `previous` in area `spoken`.
+
+        A named entity of another kind counts only when both kinds are simply switched on and off:
+        after "unlock the front door", "and the garage door" must not close the garage.
+        """
         key = normalize_name(spoken)
+        components = {e.component for e in previous}
         named = [e for e in self.registry if key in (normalize_name(n) for n in e.names)]
         if named:
-            return named
+            return [e for e in named if e.component in components or {e.component, *components} <= _POWERED]
         area = self.registry.find_area(re.sub(r"^(the|my) ", "", key))
         if area is None:
             return []
-        components = {e.component for e in previous}
         return [e for e in self.registry.in_area(area) if e.component in components]
 
     # --- doing it ---------------------------------------------------------------------------
@@ -321,6 +356,10 @@ class Conversation:
         turn.intent = intent
         turn.actions = actions
         turn.reply = reply_for(intent, actions)
+        for action in actions:
+            entity = self.registry.by_entity_id(action.entity_id)
+            if entity is not None:
+                assume_commanded(entity, action.topic, action.payload)
         self._remember(intent)
         return turn
 
@@ -390,6 +429,36 @@ QUESTION_START = re.compile(
 )
 ABSOLUTE_VALUE_SLOTS = ("brightness", "position", "temperature", "percentage", "value", "volume_level",
                         "humidity", "hours", "minutes", "seconds")
+
+
+_POWERED = frozenset({"light", "switch", "fan"})
+"""Kinds of device for which "on" and "off" mean the same thing, so one command may cover several."""
+
+_ALSO = re.compile(
+    r"(?:do the same for|do the same in|the same for|the same in|what about|how about|and also|same for|same in"
+    r"|and in|and for|now do|also|plus|and|now|in|for) (?:the |my )?(.+?)(?: too| as well| also| please)?"
+)
+"""A follow-up that only names other devices or another area: "and the hallway", "now the bedroom"."""
+
+_COMPARATIVE = re.compile(
+    r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) )?(?:brighter|dimmer|darker|warmer|cooler|colder|hotter"
+    r"|faster|slower|louder|quieter|higher|lower)(?: please| still)?"
+)
+_MORE = re.compile(r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) |some |even |a little )?more(?: please| still)?"
+                   r"|again|once more|one more time|further")
+_LESS = re.compile(r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) |even )?less(?: please)?|too much|back a bit")
+
+
+def _repeat_step(last: Intent, words: str) -> Intent | None:
+    """"More" after a relative change repeats it on the same devices; "less" steps back."""
+    steps = {k: v for k, v in last.slots.items() if k.endswith("_step") and isinstance(v, int | float)}
+    if not steps or not last.name.endswith("Relative"):
+        return None
+    if _MORE.fullmatch(words):
+        return replace(last, slots=dict(last.slots), targets=list(last.targets))
+    if _LESS.fullmatch(words):
+        return replace(last, slots={**last.slots, **{k: -v for k, v in steps.items()}}, targets=list(last.targets))
+    return None
 
 
 def plausible_model_intent(intent: Intent, text: str) -> bool:

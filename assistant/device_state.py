@@ -703,3 +703,25 @@ _HANDLERS: dict[str, Callable[[Entity, str, str], Updates | None]] = {
     "valve": _valve,
     "water_heater": _water_heater,
 }
+
+
+ASSUMED_COMPONENTS = frozenset({"light", "switch", "fan", "climate", "number", "select", "humidifier", "water_heater"})
+"""Platforms whose command payloads read as their state payloads (ON/OFF, brightness numbers, a
+light's JSON, a temperature, an option): what was sent can stand for the state until the device
+reports. Covers, locks, vacuums and valves report states of their own ("closing", "LOCKED",
+"docked") and are never assumed."""
+
+
+def assume_commanded(entity: Entity, topic: str, payload: str) -> bool:
+    """Take a command just sent to `entity` as its new state, as Home Assistant's optimistic mode
+    does, so that "a bit brighter" after "set the kitchen light to 50 percent" starts from 50 even
+    before (or without) the device's own report; the report, when it comes, has the last word.
+    Returns whether the state changed."""
+    if entity.component not in ASSUMED_COMPONENTS:
+        return False
+    changed = False
+    for key, value in entity.config.items():
+        if value == topic and key.endswith("command_topic"):
+            state_key = key.removesuffix("command_topic") + "state_topic"
+            changed |= apply_state(entity, state_key, payload.encode("utf-8"))
+    return changed

@@ -36,7 +36,9 @@ def brain() -> Brain:
 
 @pytest.mark.parametrize(("sentence", "label", "outcome"), CASES)
 def test_slurp_outcome(brain: Brain, sentence: str, label: str, outcome: str) -> None:
+    house = brain.device_states()
     turn = brain.conversation("Living Room").handle(sentence)
+    brain.restore_device_states(house)
     if outcome == "none":
         assert turn.actions == [], turn.actions
         return

@@ -34,6 +34,17 @@ def test_one_json_object_per_utterance_as_one_conversation() -> None:
     assert lines[3]["intent"] == "HassTurnOff"
 
 
+def test_each_conversation_starts_from_the_retained_states() -> None:
+    result = parse("--json", "--area", "Kitchen",
+                   stdin="set the kitchen light to 50 percent\na bit brighter\n\na bit brighter\n")
+    assert result.returncode == 0, result.stderr
+    payloads = [line["actions"][0]["payload"] for line in map(json.loads, result.stdout.splitlines())]
+    # Within a conversation a command is the state the next one starts from; a new conversation
+    # starts from the retained state again (the kitchen light off).
+    assert payloads == ['{"state":"ON","brightness":128}', '{"state":"ON","brightness":153}',
+                        '{"state":"ON","brightness":26}']
+
+
 def test_text_argument_and_a_payload_given_as_json_object(tmp_path: Path) -> None:
     retained = tmp_path / "retained.jsonl"
     retained.write_text(json.dumps({

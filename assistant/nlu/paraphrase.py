@@ -51,14 +51,15 @@ _BLOCKERS = re.compile(
 
 _ACTIONS: dict[str, re.Pattern[str]] = {
     "off": re.compile(
-        r"\b(?:off|shut(?: down)?|kill|deactivate|disable|lights out)\b"
+        r"\b(?:off|shut(?: down)?|kill|cut|deactivate|disable|extinguish|lights out|put out)\b"
     ),
     "on": re.compile(
         r"\b(?:turn|turned|switch|switched|put|flip|power|get|keep|leave)\b(?: \w+){0,4} on\b"
         rf"|\b(?:{_LIGHT_WORDS}) on\b|^on\b|\b(?:activate|enable|start|start up|fire up|power up|running)\b"
     ),
     "dimmer": re.compile(
-        r"\b(?:dim|dimmer|dimmed|darker|darken|lower|decrease|reduce|down|less bright|softer|minimi[sz]e)\b"
+        r"\b(?:dim|dimmer|dimmed|darker|darken|lower|decrease|reduce|down|less bright|less light|softer|soften"
+        r"|minimi[sz]e)\b"
     ),
     "brighter": re.compile(
         r"\b(?:brighten|brighter|increase|raise|boost|up|more light|maximi[sz]e|lighter|intensify)\b"
@@ -80,7 +81,7 @@ _COMPLAINTS: dict[str, re.Pattern[str]] = {
 _VACUUM_VERB = re.compile(r"^(?:vacuum|hoover)(?: up)? (?:the|my|our|all|up)\b")
 """"Vacuum the living room", "hoover up the crumbs": the device's name used as the verb."""
 
-_RECOLOUR = re.compile(r"\b(?:set|make|change|turn|switch|put|paint|go|colou?r)\b")
+_RECOLOUR = re.compile(r"\b(?:set|make|change|turn|switch|put|paint|go|colou?r|want|need|like|prefer)\b")
 """A colour name counts only with a word that asks for a change ("gold nuggets" is no colour)."""
 
 
