@@ -33,9 +33,15 @@ def brains() -> dict[str, Brain]:
     return {"home": home, "car": car}
 
 
+@pytest.fixture(scope="module")
+def loaded_states(brains: dict[str, Brain]) -> dict[str, Any]:
+    return {house: brain.device_states() for house, brain in brains.items()}
+
+
 @pytest.mark.parametrize(("house", "case"), _cases())
-def test_dialogue(brains: dict[str, Brain], house: str, case: dict[str, Any]) -> None:
+def test_dialogue(brains: dict[str, Brain], loaded_states: dict[str, Any], house: str, case: dict[str, Any]) -> None:
     brain = brains[house]
+    brain.restore_device_states(loaded_states[house])  # each dialogue starts from the same house
     conversation = brain.conversation(case.get("area", "Driver" if house == "car" else "Kitchen"))
     for turn_spec in case["turns"]:
         turn = conversation.handle(turn_spec["say"])

@@ -391,7 +391,29 @@ def _switch(entity: Entity, intent: Intent, on: bool) -> list[Action]:
         return [_lawn_mower(entity, "start_mowing" if on else "dock")]
     if component == "alarm_control_panel":
         raise ActionError(f"Say arm or disarm for {spoken_name(entity)}.")
+    if component == "select":
+        return [_send(entity, "command_topic", "command_template", _select_power_option(entity, on))]
     raise _cannot(entity, "be turned on or off")
+
+
+def _select_power_option(entity: Entity, on: bool) -> str:
+    """On and off for a select that has an "off" option (seat heating: off, low, medium, high).
+
+    Off is that option. On is an "on" option if there is one; else the level it is already at, or
+    from off its last (strongest) option, as a car's seat-heating button does on the first press.
+    """
+    options = [str(option) for option in entity.config.get("options") or []]
+    off = next((o for o in options if normalize_name(o) == "off"), None)
+    if off is None:
+        raise _cannot(entity, "be turned on or off")
+    if not on:
+        return off
+    levels = [o for o in options if o != off]
+    if not levels:
+        raise _cannot(entity, "be turned on")
+    current = str(entity.state.get("state", ""))
+    named_on = next((o for o in levels if normalize_name(o) == "on"), None)
+    return named_on or (current if current in levels else levels[-1])
 
 
 def _siren(entity: Entity, on: bool) -> Action:

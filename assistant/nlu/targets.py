@@ -43,6 +43,7 @@ _SWITCHABLE: frozenset[str] = frozenset(
         "media_player",
         "scene",
         "script",
+        "select",
         "siren",
         "switch",
         "vacuum",
