@@ -708,8 +708,8 @@ _HANDLERS: dict[str, Callable[[Entity, str, str], Updates | None]] = {
 ASSUMED_COMPONENTS = frozenset({"light", "switch", "fan", "climate", "number", "select", "humidifier", "water_heater"})
 """Platforms whose command payloads read as their state payloads (ON/OFF, brightness numbers, a
 light's JSON, a temperature, an option): what was sent can stand for the state until the device
-reports. Covers, locks, vacuums and valves report states of their own ("closing", "LOCKED",
-"docked") and are never assumed."""
+reports. A cover's position is assumed too (open is 100, close is 0). Locks, vacuums and valves
+report states of their own ("LOCKED", "docked") and are never assumed."""
 
 
 def assume_commanded(entity: Entity, topic: str, payload: str) -> bool:
@@ -717,6 +717,8 @@ def assume_commanded(entity: Entity, topic: str, payload: str) -> bool:
     does, so that "a bit brighter" after "set the kitchen light to 50 percent" starts from 50 even
     before (or without) the device's own report; the report, when it comes, has the last word.
     Returns whether the state changed."""
+    if entity.component == "cover":
+        return _assume_cover(entity, topic, payload)
     if entity.component not in ASSUMED_COMPONENTS:
         return False
     changed = False
@@ -725,3 +727,20 @@ def assume_commanded(entity: Entity, topic: str, payload: str) -> bool:
             state_key = key.removesuffix("command_topic") + "state_topic"
             changed |= apply_state(entity, state_key, payload.encode("utf-8"))
     return changed
+
+
+def _assume_cover(entity: Entity, topic: str, payload: str) -> bool:
+    """A cover sent to a position, or fully opened or closed, is taken to be there."""
+    config = entity.config
+    before = dict(entity.state)
+    if topic == config.get("set_position_topic"):
+        apply_state(entity, "position_topic", payload.encode("utf-8"))
+    elif topic == config.get("command_topic") and payload == str(config.get("payload_open", "OPEN")):
+        entity.state["position"] = 100
+    elif topic == config.get("command_topic") and payload == str(config.get("payload_close", "CLOSE")):
+        entity.state["position"] = 0
+    else:
+        return False
+    if isinstance(entity.state.get("position"), int | float):
+        entity.state["state"] = "closed" if entity.state["position"] == 0 else "open"
+    return entity.state != before
