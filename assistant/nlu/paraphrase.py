@@ -19,6 +19,7 @@ It is deliberately narrow, because a wrong action is worse than none:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.nlu.colors import color_name_to_kelvin, color_name_to_rgb
@@ -55,7 +56,7 @@ _ACTIONS: dict[str, re.Pattern[str]] = {
     ),
     "on": re.compile(
         r"\b(?:turn|turned|switch|switched|put|flip|power|get|keep|leave)\b(?: \w+){0,4} on\b"
-        rf"|\b(?:{_LIGHT_WORDS}) on\b|^on\b|\b(?:activate|enable|start|start up|fire up|power up|running)\b"
+        rf"|\b(?:{_LIGHT_WORDS}) on\b|^on\b|\b(?:activate|enable|start|start up|fire up|power up|running|going)\b"
     ),
     "dimmer": re.compile(
         r"\b(?:dim|dimmer|dimmed|darker|darken|lower|decrease|reduce|down|less bright|less light|softer|soften"
@@ -135,11 +136,11 @@ def _read(words: str, registry: Registry) -> _Reading | None:
         if entity is None:
             return None
         kind, target = "vacuum", f"the {normalize_name(entity.name)}"
-    elif "plug" in kinds:
-        entity = _only(registry, lambda e: e.component == "switch" and _mentions(e, "plug", "socket", "outlet"))
+    elif "plug" in kinds or "fan" in kinds:
+        entity = _only(registry, lambda e: _is_plug(e) if "plug" in kinds else _is_fan_in(e, area))
         if entity is None:
             return None
-        kind, target = "plug", f"the {normalize_name(entity.name)}"
+        kind, target = "on_off", f"the {normalize_name(entity.name)}"
     elif ("light" in kinds or (_here_or_area(area, words) and _light_only_actions(words))) and _known_places(
         words, registry
     ):
@@ -185,15 +186,24 @@ def _kind_of(entity: Entity) -> str:
         return "vacuum"
     if _mentions(entity, "coffee"):
         return "coffee"
-    return "plug"
+    return "on_off"
+
+
+def _is_plug(entity: Entity) -> bool:
+    return entity.component == "switch" and _mentions(entity, "plug", "socket", "outlet")
+
+
+def _is_fan_in(entity: Entity, area: str | None) -> bool:
+    return entity.component == "fan" and (area is None or entity.area == area)
 
 
 def _mentions(entity: Entity, *words: str) -> bool:
     return any(word in normalize_name(name).split() for name in entity.names for word in words)
 
 
-def _only(registry: Registry, keep: object) -> Entity | None:
-    matching = [e for e in registry if callable(keep) and keep(e)]
+def _only(registry: Registry, keep: Callable[[Entity], bool]) -> Entity | None:
+    """The one device of the house that `keep` accepts; None when there are none or several."""
+    matching = [e for e in registry if keep(e)]
     return matching[0] if len(matching) == 1 else None
 
 
