@@ -193,7 +193,7 @@ class Conversation:
         if intent is None:
             intent = self._follow_up(text, words)
         if intent is None:
-            intent = self._compound(text, words)
+            intent = self._compound(text)
         if intent is None or (not intent.targets and "name" in intent.slots):
             # Nothing matched, or a template named a device this house does not have under that
             # name ("make me a coffee" where the switch is the "Coffee Maker").
@@ -213,7 +213,7 @@ class Conversation:
             intent.text = text
         return intent
 
-    def _compound(self, text: str, words: str) -> Intent | None:
+    def _compound(self, text: str) -> Intent | None:
         """One action on several devices: "turn on the kitchen light and the bedside lamp".
 
         The first part must be a whole command; each part after an "and" must name devices (or an

@@ -20,6 +20,12 @@ from typing import Any
 import pytest
 from mosquitto import Mosquitto, MosquittoNotFound, MqttListener
 
+from assistant.brain import Brain
+from assistant.config import load_config
+from assistant.demo import demo_retained
+
+CAR_CONFIG = Path(__file__).parent.parent / "examples" / "car.yaml"
+
 
 def _broker(workdir: Path, **options: Any) -> Mosquitto:
     try:
@@ -28,6 +34,31 @@ def _broker(workdir: Path, **options: Any) -> Mosquitto:
         pytest.fail(str(err), pytrace=False)
     broker.start()
     return broker
+
+
+@pytest.fixture(scope="module")
+def brains() -> dict[str, Brain]:
+    """The demo house with its devices' retained states ("home") and the car profile ("car"),
+    without the language model: what the data-driven conversation tests run in."""
+    home = Brain.from_config(load_config(None), use_model=False, persist_timers=False)
+    for topic, payload in demo_retained():
+        home.handle_message(topic, payload.encode(), retained=True)
+    car = Brain.from_config(load_config(CAR_CONFIG), use_model=False, persist_timers=False)
+    return {"home": home, "car": car}
+
+
+@pytest.fixture(scope="module")
+def loaded_states(brains: dict[str, Brain]) -> dict[str, Any]:
+    return {house: brain.device_states() for house, brain in brains.items()}
+
+
+@pytest.fixture
+def fresh_brains(brains: dict[str, Brain], loaded_states: dict[str, Any]) -> dict[str, Brain]:
+    """`brains` with every device back in its loaded state: what one test's commands assumed
+    must not leak into the next."""
+    for house, brain in brains.items():
+        brain.restore_device_states(loaded_states[house])
+    return brains
 
 
 @pytest.fixture

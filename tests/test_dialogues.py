@@ -9,11 +9,8 @@ import pytest
 import yaml
 
 from assistant.brain import Brain
-from assistant.config import load_config
-from assistant.demo import demo_retained
 
 DIALOGUES = Path(__file__).parent / "dialogues"
-CAR_CONFIG = Path(__file__).parent.parent / "examples" / "car.yaml"
 
 
 def _cases() -> list[Any]:
@@ -24,24 +21,9 @@ def _cases() -> list[Any]:
     return cases
 
 
-@pytest.fixture(scope="module")
-def brains() -> dict[str, Brain]:
-    home = Brain.from_config(load_config(None), use_model=False, persist_timers=False)
-    for topic, payload in demo_retained():
-        home.handle_message(topic, payload.encode(), retained=True)
-    car = Brain.from_config(load_config(CAR_CONFIG), use_model=False, persist_timers=False)
-    return {"home": home, "car": car}
-
-
-@pytest.fixture(scope="module")
-def loaded_states(brains: dict[str, Brain]) -> dict[str, Any]:
-    return {house: brain.device_states() for house, brain in brains.items()}
-
-
 @pytest.mark.parametrize(("house", "case"), _cases())
-def test_dialogue(brains: dict[str, Brain], loaded_states: dict[str, Any], house: str, case: dict[str, Any]) -> None:
-    brain = brains[house]
-    brain.restore_device_states(loaded_states[house])  # each dialogue starts from the same house
+def test_dialogue(fresh_brains: dict[str, Brain], house: str, case: dict[str, Any]) -> None:
+    brain = fresh_brains[house]
     conversation = brain.conversation(case.get("area", "Driver" if house == "car" else "Kitchen"))
     for turn_spec in case["turns"]:
         turn = conversation.handle(turn_spec["say"])

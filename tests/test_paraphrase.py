@@ -10,26 +10,14 @@ import pytest
 import yaml
 
 from assistant.brain import Brain
-from assistant.config import load_config
-from assistant.demo import demo_retained
 from assistant.nlu.paraphrase import paraphrase
 
-CAR_CONFIG = Path(__file__).parent.parent / "examples" / "car.yaml"
 CASES = yaml.safe_load((Path(__file__).parent / "paraphrase" / "cases.yaml").read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module")
-def brains() -> dict[str, Brain]:
-    home = Brain.from_config(load_config(None), use_model=False, persist_timers=False)
-    for topic, payload in demo_retained():
-        home.handle_message(topic, payload.encode(), retained=True)
-    car = Brain.from_config(load_config(CAR_CONFIG), use_model=False, persist_timers=False)
-    return {"home": home, "car": car}
-
-
 @pytest.mark.parametrize("case", CASES, ids=[case["say"] for case in CASES])
-def test_everyday_phrasing(brains: dict[str, Brain], case: dict[str, Any]) -> None:
-    brain = brains[case.get("house", "home")]
+def test_everyday_phrasing(fresh_brains: dict[str, Brain], case: dict[str, Any]) -> None:
+    brain = fresh_brains[case.get("house", "home")]
     assert paraphrase(case["say"], brain.registry) == case["plain"]
     turn = brain.conversation(case["area"]).handle(case["say"])
     assert [a.as_json() for a in turn.actions] == case["actions"], turn.as_json()
