@@ -136,7 +136,7 @@ class Daemon:
         self._input_ended = False
         self._house_changed_at = 0.0
         self._memory_to_release = False
-        """A command was handled or a reply spoken: give freed memory back once idle again."""
+        """A reply was spoken: give the memory its synthesis freed back once the daemon is idle again."""
 
     # --- life cycle -----------------------------------------------------------------------
 

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import logging
 from collections.abc import Callable
-
-_LOGGER = logging.getLogger(__name__)
 
 
 def _load_malloc_trim() -> Callable[[int], int] | None:

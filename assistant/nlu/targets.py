@@ -14,8 +14,8 @@ The slots say what was said: `name` (entity name or alias), `area`, `floor`, `do
 Two additions for devices that only exist once: when the area came from where the speaker is (not
 from the words) and holds no such device, the one such device of the home is used, for the
 whole-home kinds in `_WHOLE_HOME_DOMAINS` (a thermostat, a vacuum, a fan, blinds, the car's door
-lock). And MQTT has no media players, so media and volume intents fall back to buttons and numbers named for
-the job ("Next Track", "Media Volume"), see `_STAND_INS`.
+lock). And MQTT has no media players, so media and volume intents fall back to buttons and numbers
+named for the job ("Next Track", "Media Volume"), see `_STAND_INS`.
 """
 
 from __future__ import annotations
