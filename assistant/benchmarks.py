@@ -6,6 +6,8 @@
   (bench/houses/home.yaml, with the states of home_states.jsonl), the automotive set in the car
   profile, Home Assistant's tests against their own fixtures. SLURP is scored on what is
   published (`SLURP_EXPECTED`), per split: `devel` is for tuning, `test` is the honest figure.
+- dialogues: whole conversations in bench/dialogues, scored on the MQTT messages as the held-out
+  set is (assistant/bench_dialogues.py).
 - latency: spoken commands through the real chain (WAV input paced in real time, a real
   embedded broker): end of speech -> MQTT publication and -> first reply audio, median and p95.
 - footprint: resident memory with every model loaded and CPU while waiting for the wake word.
@@ -41,6 +43,10 @@ CAR_STATES = REPO / "bench" / "houses" / "car_states.jsonl"
 def run_benchmark(what: str, config: Config, args: argparse.Namespace) -> int:
     if what == "nlu":
         return bench_nlu(config, use_model=not args.no_model, limit=args.limit)
+    if what == "dialogues":
+        from assistant.bench_dialogues import bench_dialogues
+
+        return bench_dialogues(config, use_model=not args.no_model)
     if what == "latency":
         from assistant.bench_latency import bench_latency
 

@@ -72,9 +72,9 @@ def _parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser("bench", help="measure understanding, speed and footprint; prints figures")
     _common(bench)
-    bench.add_argument("what", choices=["nlu", "latency", "footprint"], help="which benchmark")
+    bench.add_argument("what", choices=["nlu", "dialogues", "latency", "footprint"], help="which benchmark")
     bench.add_argument("--runs", type=int, default=5, help="repetitions for timing benchmarks")
-    bench.add_argument("--no-model", action="store_true", help="nlu: templates only")
+    bench.add_argument("--no-model", action="store_true", help="nlu, dialogues: templates only")
     bench.add_argument("--limit", type=int, default=0, help="nlu: at most this many sentences per suite")
     bench.set_defaults(func=_bench)
     return parser

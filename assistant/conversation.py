@@ -22,6 +22,7 @@ from assistant.nlu.numbers import words_to_digits
 from assistant.nlu.paraphrase import COMPONENTS as PARAPHRASE_COMPONENTS
 from assistant.nlu.paraphrase import paraphrase
 from assistant.nlu.replies import confirmation_question, reply_for
+from assistant.nlu.targets import entities_named
 from assistant.nlu.types import Action, ActionError, Intent
 from assistant.registry import Entity, Registry, normalize_name
 from assistant.timers import TimerError, Timers, speak_duration
@@ -40,8 +41,9 @@ TIMER_INTENTS = {"HassStartTimer", "HassCancelTimer", "HassCancelAllTimers", "Ha
 FILLERS = re.compile(r"\b(again|too|as well|also|please|now|then)\b", re.IGNORECASE)
 
 LEADING_FILLER = re.compile(r"^\s*(?:(?:ok|okay|so|um+|uh+|er+m?|well|hey|alright|all right|nabu|jarvis|mycroft|"
-                            r"alexa)\b[\s,.!]*)+",
+                            r"alexa|actually|just|oh|wait|no wait|sorry|never mind|nevermind)\b[\s,.!]*)+",
                             re.IGNORECASE)
+TRAILING_FILLER = re.compile(r"[\s,]+(?:instead|then|after all)[\s.!]*$", re.IGNORECASE)
 
 SORRY_NOT_HEARD = "Sorry, I didn't catch that."
 SORRY_NOT_UNDERSTOOD = "Sorry, I can't do that."
@@ -155,7 +157,7 @@ class Conversation:
             return "Okay, I won't."
         return None
 
-    def _handle(self, text: str) -> Turn:
+    def _handle(self, text: str, use_model: bool = True) -> Turn:
         turn = Turn(text=text)
         words = normalize_name(text)
         if not words:
@@ -167,10 +169,15 @@ class Conversation:
             if not self._expired(pending.at, self.settings.confirm_seconds):
                 if _is_yes(words):
                     return self._execute(turn, pending.intent, pending.actions)
-                if words in NO or _starts_with_any(words, NO):
+                if words in NO:
                     turn.intent = Intent("HassNevermind", text=text)
                     turn.reply = "Okay, I won't."
                     return turn
+                refusal = _NO_THEN.match(text)
+                if refusal:
+                    # "No, close my window instead": the pending action is dropped, the rest is a command.
+                    text = refusal.group(1)
+                    words = normalize_name(text)
 
         if words in STOP_WORDS:
             turn.intent = Intent("HassNevermind", text=text)
@@ -181,24 +188,53 @@ class Conversation:
             turn.reply = "There's nothing to confirm." if words in YES else "Okay."
             return turn
 
-        intent = self._understand(text, words)
+        text = TRAILING_FILLER.sub("", LEADING_FILLER.sub("", text)) or text
+        words = normalize_name(text)
+        intent = self._understand_strictly(text, words)
+        if intent is None:
+            clauses = self._clauses(text)
+            if clauses:
+                return self._carry_out_clauses(turn, clauses)
+            intent = self._after_preamble(text)
+        intent = self._understand_loosely(text, words, intent, use_model)
         if intent is None:
             turn.reply = SORRY_NOT_UNDERSTOOD
             return turn
+        if not intent.text:
+            intent.text = text
         return self._carry_out(turn, intent)
 
-    def _understand(self, text: str, words: str) -> Intent | None:
-        text = LEADING_FILLER.sub("", text) or text
+    def _understand_strictly(self, text: str, words: str) -> Intent | None:
+        """Templates, then follow-ups on the last turn, then one action on several named devices."""
         intent = self.templates.match(text, self.area)
-        if intent is None:
-            intent = self._follow_up(text, words)
+        if intent is None or not intent.targets:
+            # "A bit brighter" in the car matches the driver's zone's lights, which it has none
+            # of: the last devices are what was meant.
+            intent = self._follow_up(text, words) or intent
         if intent is None:
             intent = self._compound(text)
+        return intent
+
+    def _after_preamble(self, text: str) -> Intent | None:
+        """"My hands are freezing, switch on the steering wheel heater": the command after a remark.
+
+        Only the last part is taken, only if it is a whole command, and only if nothing before it
+        is a command too or says "not".
+        """
+        remark, comma, command = text.rpartition(",")
+        if not comma or not remark.strip() or re.search(r"\b(?:not|don t|dont|never)\b", normalize_name(remark)):
+            return None
+        if self._understand_strictly(remark.strip(), normalize_name(remark)) is not None:
+            return None
+        return self._understand_strictly(command.strip(), normalize_name(command))
+
+    def _understand_loosely(self, text: str, words: str, intent: Intent | None, use_model: bool) -> Intent | None:
+        """What the templates missed: a paraphrase, then the small model's second opinion."""
         if intent is None or (not intent.targets and "name" in intent.slots):
             # Nothing matched, or a template named a device this house does not have under that
             # name ("make me a coffee" where the switch is the "Coffee Maker").
             intent = self._paraphrased(text) or intent
-        if intent is None and self.model is not None and len(words.split()) >= 2:
+        if intent is None and use_model and self.model is not None and len(words.split()) >= 2:
             try:
                 intent = self.model.understand(text, self.registry, self.area)
             except Exception:
@@ -209,9 +245,59 @@ class Conversation:
                 _LOGGER.info("Dropped the language model's %s %s for %r: not grounded in what was said",
                              intent.name, intent.slots, text)
                 intent = None
-        if intent is not None and not intent.text:
-            intent.text = text
         return intent
+
+    def _clauses(self, text: str) -> list[str] | None:
+        """Two or more commands in one breath: "turn off the tv and then switch on the lamp".
+
+        Only when the first part is a whole command by itself; later parts may lean on it
+        ("turn on the kitchen light and set it to 50 percent").
+        """
+        parts = [part.strip(" ,.") for part in _CLAUSE_BREAK.split(text)]
+        parts = [part for part in parts if part]
+        if len(parts) < 2:
+            return None
+        if self._understand_strictly(parts[0], normalize_name(parts[0])) is None:
+            return self._per_area(text)
+        return parts
+
+    def _per_area(self, text: str) -> list[str] | None:
+        """"Set the driver and passenger climate to 21": the same command once for each area."""
+        spellings = sorted(
+            {normalize_name(s) for area, aliases in self.registry.areas.items() for s in (area, *aliases)},
+            key=len, reverse=True,
+        )
+        if not spellings:
+            return None
+        either = "|".join(re.escape(s) for s in spellings if s)
+        words = normalize_name(text)
+        pair = re.search(rf"\b({either}) and ({either})\b", words)
+        if pair is None:
+            return None
+        variants = [words[: pair.start()] + area + words[pair.end():] for area in pair.groups()]
+        if any(self.templates.match(variant, self.area) is None for variant in variants):
+            return None
+        return variants
+
+    def _carry_out_clauses(self, turn: Turn, clauses: list[str]) -> Turn:
+        """Each part in order, as if said one after the other; the small model is not asked.
+
+        A part that needs a yes keeps waiting for it while the later parts are carried out.
+        """
+        replies: list[str] = []
+        waiting: _Pending | None = None
+        for clause in clauses:
+            part = self._handle(clause, use_model=False)
+            waiting = self._pending or waiting
+            self._pending = None
+            turn.intent = turn.intent or part.intent
+            turn.actions.extend(part.actions)
+            turn.expects_answer = turn.expects_answer or part.expects_answer
+            if part.reply:
+                replies.append(part.reply)
+        self._pending = waiting
+        turn.reply = " ".join(replies)
+        return turn
 
     def _compound(self, text: str) -> Intent | None:
         """One action on several devices: "turn on the kitchen light and the bedside lamp".
@@ -262,6 +348,16 @@ class Conversation:
             # "warmer", "a bit brighter": the last devices, as if "make it warmer" had been said.
             words = f"make {'it' if len(last.targets) == 1 else 'them'} {words}"
             text = words
+        other_value = _ALSO_TO.fullmatch(words_to_digits(words))
+        setting = _STEP_AFTER_SETTING.get(last.name)
+        if other_value and setting is not None and setting[0] in last.slots:
+            # "And the floor lamp to 40": the same setting, another device, another value.
+            targets = self._targets_like(other_value.group(1), last.targets)
+            if targets:
+                slots = {k: v for k, v in last.slots.items() if k not in ("name", "area", "floor")}
+                value = other_value.group(2)
+                slots[setting[0]] = float(value) if "." in value else int(value)
+                return Intent(last.name, slots, targets, source="dialogue", text=text)
         also = _ALSO.fullmatch(words)
         if also:
             targets = self._targets_like(also.group(1), last.targets)
@@ -293,15 +389,19 @@ class Conversation:
         A named entity of another kind counts only when both kinds are simply switched on and off:
         after "unlock the front door", "and the garage door" must not close the garage.
         """
-        key = normalize_name(spoken)
+        key = re.sub(r" (?:one|ones)$", "", normalize_name(spoken))
         components = {e.component for e in previous}
-        named = [e for e in self.registry if key in (normalize_name(n) for n in e.names)]
+        named = entities_named(self.registry, key, self.area)
         if named:
             return [e for e in named if e.component in components or {e.component, *components} <= _POWERED]
         area = self.registry.find_area(re.sub(r"^(the|my) ", "", key))
-        if area is None:
-            return []
-        return [e for e in self.registry.in_area(area) if e.component in components]
+        if area is not None:
+            return [e for e in self.registry.in_area(area) if e.component in components]
+        # "and the passenger seat" after the driver's seat heating: the one of the same kind whose
+        # name begins with what was said.
+        begun = [e for e in self.registry if e.component in components and e not in previous
+                 and any(normalize_name(n).startswith(key + " ") for n in e.names)]
+        return begun if len(begun) == 1 else []
 
     # --- doing it ---------------------------------------------------------------------------
 
@@ -431,6 +531,10 @@ ABSOLUTE_VALUE_SLOTS = ("brightness", "position", "temperature", "percentage", "
                         "humidity", "hours", "minutes", "seconds")
 
 
+_CLAUSE_BREAK = re.compile(r"\s*(?:,\s*)?\b(?:and then|and also|and after that|and|then|after that)\b\s*|\s*;\s*",
+                           re.IGNORECASE)
+"""Where one command ends and the next begins."""
+
 _POWERED = frozenset({"light", "switch", "fan"})
 """Kinds of device for which "on" and "off" mean the same thing, so one command may cover several."""
 
@@ -439,6 +543,11 @@ _ALSO = re.compile(
     r"|and in|and for|now do|also|plus|and|now|in|for) (?:the |my )?(.+?)(?: too| as well| also| please)?"
 )
 """A follow-up that only names other devices or another area: "and the hallway", "now the bedroom"."""
+
+_ALSO_TO = re.compile(
+    r"(?:and|now|also|then) (?:the |my )?(.+?) to (\d+(?:\.\d+)?)(?: ?%| percent| degrees?)?(?: too| as well)?"
+)
+"""The last setting for other devices and another value: "and the floor lamp to 40"."""
 
 _COMPARATIVE = re.compile(
     r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) )?(?:brighter|dimmer|darker|warmer|cooler|colder|hotter"
@@ -449,8 +558,25 @@ _MORE = re.compile(r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) |some |ev
 _LESS = re.compile(r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) |even )?less(?: please)?|too much|back a bit")
 
 
+_STEP_AFTER_SETTING: dict[str, tuple[str, str, str, float]] = {
+    "HassLightSet": ("brightness", "HassLightSetRelative", "brightness_step", 10),
+    "HassSetPosition": ("position", "HassSetPositionRelative", "position_step", 10),
+    "HassClimateSetTemperature": ("temperature", "HassClimateSetTemperatureRelative", "temperature_step", 1),
+    "HassFanSetSpeed": ("percentage", "HassFanSetSpeedRelative", "percentage_step", 10),
+    "HassNumberSet": ("value", "HassNumberSetRelative", "value_step", 1),
+}
+"""After "open my window to 30 percent", "a little more": the relative intent and its usual step."""
+
+
 def _repeat_step(last: Intent, words: str) -> Intent | None:
-    """"More" after a relative change repeats it on the same devices; "less" steps back."""
+    """"More" after a relative change repeats it on the same devices; "less" steps back.
+
+    After an absolute setting, "more" and "less" go one usual step up or down from it.
+    """
+    after_setting = _STEP_AFTER_SETTING.get(last.name)
+    if after_setting is not None and after_setting[0] in last.slots:
+        _, relative, step, size = after_setting
+        last = Intent(relative, {step: size}, list(last.targets), source=last.source, text=last.text)
     steps = {k: v for k, v in last.slots.items() if k.endswith("_step") and isinstance(v, int | float)}
     if not steps or not last.name.endswith("Relative"):
         return None
@@ -504,6 +630,11 @@ def describe_guess(intent: Intent, actions: list[Action]) -> str:
         return line
     outcome = reply_for(intent, actions).rstrip(".!")
     return outcome[:1].lower() + outcome[1:]
+
+
+_NO_THEN = re.compile(r"^\s*(?:no|nope|nah|cancel that|cancel)\b[\s,.!]+(?:(?:actually|just|instead)\b[\s,]*)*(.+\S)",
+                      re.IGNORECASE)
+"""A refusal followed by what to do instead: "no, close my window instead"."""
 
 
 def _is_yes(words: str) -> bool:

@@ -17,6 +17,7 @@ leaves the payload as it is.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import re
@@ -721,11 +722,23 @@ def assume_commanded(entity: Entity, topic: str, payload: str) -> bool:
         return _assume_cover(entity, topic, payload)
     if entity.component not in ASSUMED_COMPONENTS:
         return False
+    # The state topics' value templates read the device's report ("{{ value_json.Dimmer }}" of
+    # Tasmota's tele/STATE), not the bare value that was sent: read the sent value without them.
+    as_sent = dataclasses.replace(
+        entity, config={k: v for k, v in entity.config.items() if not k.endswith("template") and k != "val_tpl"}
+    )
     changed = False
     for key, value in entity.config.items():
         if value == topic and key.endswith("command_topic"):
             state_key = key.removesuffix("command_topic") + "state_topic"
-            changed |= apply_state(entity, state_key, payload.encode("utf-8"))
+            changed |= apply_state(as_sent, state_key, payload.encode("utf-8"))
+    if entity.component == "light" and topic == entity.config.get("brightness_command_topic"):
+        # A light told a brightness is on (Tasmota's Dimmer switches it on; so does Home Assistant's
+        # optimistic light), so "a bit brighter" goes on from there.
+        level = entity.state.get("brightness")
+        if isinstance(level, int | float) and level > 0 and entity.state.get("state") != "on":
+            entity.state["state"] = "on"
+            changed = True
     return changed
 
 

@@ -778,6 +778,9 @@ def _with_base(value: str, base: str) -> str:
     return value
 
 
+_NUMERIC_TEXT = re.compile(r"-?\d+(?:\.\d+)?")
+
+
 def _check_types(config: dict[str, Any]) -> None:
     for key, value in config.items():
         if key.endswith("_topic"):
@@ -787,6 +790,10 @@ def _check_types(config: dict[str, Any]) -> None:
                 config[key] = str(value)
             elif not isinstance(value, str):
                 raise _Invalid(f"{key} must be text, got {_json_type(value)}")
+        elif key in _NUMBER_KEYS and isinstance(value, str) and _NUMERIC_TEXT.fullmatch(value.strip()):
+            # Home Assistant coerces these (vol.Coerce(float)); Zigbee2MQTT sends "min_temp": "5".
+            number = float(value)
+            config[key] = int(number) if number.is_integer() else number
         elif key in _NUMBER_KEYS and (isinstance(value, bool) or not isinstance(value, int | float)):
             raise _Invalid(f"{key} must be a number, got {_json_type(value)}")
     name = config.get("name")

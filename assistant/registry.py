@@ -133,6 +133,43 @@ class Registry:
                 return area
         return None
 
+    def other_names(self, entity: Entity) -> list[str]:
+        """Its heating said as a heater ("Steering Wheel Heating" is the "heated steering wheel"),
+        and a lock or plug without the word for its kind (the "Front Door Lock" is "the front
+        door" when it is locked or unlocked)."""
+        known = {normalize_name(n) for n in entity.names}
+        derived = [v for n in entity.names for v in _heating_variants(normalize_name(n))]
+        suffix = _KIND_SUFFIX.get(entity.component)
+        if suffix is not None:
+            derived += [suffix.sub("", normalize_name(n)) for n in entity.names if suffix.search(normalize_name(n))]
+        return [n for n in dict.fromkeys(derived) if n not in known and n and n not in _KIND_WORDS]
+
+    def names_in_room(self, entity: Entity) -> list[str]:
+        """What it is called by someone in its own area: its name without the room.
+
+        "Kitchen Ceiling Light" said in the kitchen is "the ceiling light"; a car's "Driver Seat
+        Heating" is "my seat heater" from the driver's seat; the light "Living Room Ceiling" is
+        "the ceiling light" in the living room. These names hold only in the entity's own area
+        (`assistant/nlu/targets.py`), and never a bare word for a kind of device ("the light",
+        "the window" stay Home Assistant's area-and-kind sentences).
+        """
+        known = {normalize_name(n) for n in entity.names}
+        rooms = [normalize_name(a) for a in (entity.area, *self.areas.get(entity.area or "", ())) if a]
+        derived: list[str] = []
+        for name in (normalize_name(n) for n in entity.names):
+            for room in rooms:
+                bare = ""
+                if name.startswith(room + " "):
+                    bare = name[len(room) + 1:]
+                elif name.endswith(" " + room):
+                    bare = name[: -len(room) - 1]
+                if not bare:
+                    continue
+                derived.extend(_heating_variants(bare))
+                if entity.component == "light" and not _LIGHT_WORD.search(bare):
+                    derived.append(f"{bare} light")
+        return [n for n in dict.fromkeys(derived) if n not in known and n not in _KIND_WORDS]
+
     def state_topics(self) -> dict[str, list[tuple[Entity, str]]]:
         """Every topic to subscribe to for state, mapped to (entity, config key naming the topic)."""
         topics: dict[str, list[tuple[Entity, str]]] = {}
@@ -161,3 +198,30 @@ def _is_state_key(key: str) -> bool:
         "tilt_status_topic",
         "action_topic",
     }
+
+
+def _heating_variants(name: str) -> list[str]:
+    """"seat heating" -> "seat heating", "seat heater", "heated seat"; other names as they are."""
+    for word in ("heating", "heater", "heat"):
+        if name.endswith(" " + word):
+            base = name[: -len(word) - 1]
+            return [name, f"{base} heating", f"{base} heater", f"heated {base}"]
+    if name.startswith("heated "):
+        base = name[len("heated "):]
+        return [name, f"{base} heating", f"{base} heater"]
+    return [name]
+
+
+_KIND_SUFFIX: dict[str, re.Pattern[str]] = {
+    "lock": re.compile(r" (?:lock|smart lock|door lock)$"),
+    "switch": re.compile(r" (?:switch|plug|smart plug|socket|relay|outlet)$"),
+}
+
+_LIGHT_WORD = re.compile(r"\b(?:lights?|lamps?|bulbs?|lighting|led|leds|strip)\b")
+
+_KIND_WORDS = frozenset(
+    "light lights lamp lamps fan fans window windows blind blinds curtain curtains shade shades door doors "
+    "garage gate lock locks switch switches plug plugs socket sockets heating heater thermostat tv speaker "
+    "sensor temperature humidity climate cover covers valve vacuum".split()
+)
+"""Words Home Assistant's sentences read as a kind of device, never as one device's name."""

@@ -60,7 +60,7 @@ def test_case(devices: dict[str, Any], case: dict[str, Any]) -> None:
     assert sum(outcome in case for outcome in OUTCOMES) == 1, "a case expects exactly one outcome"
     targets = [_entity(key, devices[key], case.get("state", {})) for key in case["targets"]]
     spec = case["intent"]
-    intent = Intent(spec["name"], dict(spec.get("slots") or {}), targets)
+    intent = Intent(spec["name"], dict(spec.get("slots") or {}), targets, text=spec.get("text", ""))
 
     if "error" in case:
         with pytest.raises(ActionError) as raised:

@@ -448,12 +448,18 @@ def _press(entity: Entity) -> Action:
 def _vacuum(entity: Entity, feature: str) -> Action:
     features = entity.config.get("supported_features", DEFAULT_VACUUM_FEATURES)
     if feature not in features:
-        raise _cannot(entity, "start" if feature == "start" else "go back to its base")
-    if feature == "start":
-        payload = entity.config.get("payload_start", "start")
-    else:
-        payload = entity.config.get("payload_return_to_base", "return_to_base")
-    return _publish(entity, "command_topic", str(payload))
+        raise _cannot(entity, _VACUUM_ABILITIES[feature][1])
+    payload_key, _, default = _VACUUM_ABILITIES[feature]
+    return _publish(entity, "command_topic", str(entity.config.get(payload_key, default)))
+
+
+_VACUUM_ABILITIES: dict[str, tuple[str, str, str]] = {
+    "start": ("payload_start", "start", "start"),
+    "return_home": ("payload_return_to_base", "go back to its base", "return_to_base"),
+    "pause": ("payload_pause", "pause", "pause"),
+    "stop": ("payload_stop", "stop", "stop"),
+}
+"""Supported feature -> the payload key, what it is in words, Home Assistant's default payload."""
 
 
 def _lawn_mower(entity: Entity, command: str) -> Action:
@@ -816,6 +822,13 @@ def _cover_close(entity: Entity) -> list[Action]:
     raise _cannot(entity, "be closed")
 
 
+def _cover_stop(entity: Entity, intent: Intent) -> list[Action]:
+    payload = entity.config.get("payload_stop", "STOP")
+    if entity.component != "cover" or not entity.config.get("command_topic") or payload is None:
+        raise _cannot(entity, "be stopped")
+    return [_publish(entity, "command_topic", str(payload))]
+
+
 def _cover_position(entity: Entity, percent: int) -> list[Action]:
     config = entity.config
     if not config.get("set_position_topic"):
@@ -1086,11 +1099,17 @@ def _number_range(entity: Entity) -> tuple[float, float, float]:
     return low, high, step
 
 
+_PERCENT_SAID = re.compile(r"%|\bper ?cent\b", re.IGNORECASE)
+
+
 def number_value(entity: Entity, intent: Intent) -> float:
     """The value a number entity ends at for HassNumberSet(/Relative) and HassSetVolume(/Relative)."""
     low, high, step = _number_range(entity)
     if intent.name == "HassNumberSet":
         value = _slot_number(intent, "value", "value")
+    elif intent.name == "HassSetVolume" and not _PERCENT_SAID.search(intent.text) and (low, high) != (0, 100):
+        # "Volume to 20" on a car's 0-30 volume is 20, as its display shows; "20 percent" is a share.
+        value = _slot_number(intent, "volume_level", "volume")
     elif intent.name == "HassSetVolume":
         value = low + (high - low) * _clamp(_slot_number(intent, "volume_level", "volume"), 0, 100) / 100
     elif intent.name == "HassNumberSetRelative":
@@ -1152,7 +1171,8 @@ def _button(entity: Entity, intent: Intent) -> list[Action]:
 def _vacuum_intent(entity: Entity, intent: Intent) -> list[Action]:
     if entity.component != "vacuum":
         raise _cannot(entity, "do that")
-    return [_vacuum(entity, "start" if intent.name == "HassVacuumStart" else "return_home")]
+    feature = {"HassVacuumStart": "start", "HassVacuumPause": "pause", "HassVacuumStop": "stop"}
+    return [_vacuum(entity, feature.get(intent.name, "return_home"))]
 
 
 def _mower_intent(entity: Entity, intent: Intent) -> list[Action]:
@@ -1202,6 +1222,7 @@ _BUILDERS: dict[str, Callable[[Entity, Intent], list[Action]]] = {
     "HassLightSetRelative": _light_set_relative,
     "HassSetPosition": _set_position,
     "HassSetPositionRelative": _set_position,
+    "HassStopCover": _cover_stop,
     "HassClimateSetTemperature": _set_temperature,
     "HassClimateSetTemperatureRelative": _set_temperature,
     "HassWaterHeaterSetTemperature": _set_temperature,
@@ -1225,6 +1246,8 @@ _BUILDERS: dict[str, Callable[[Entity, Intent], list[Action]]] = {
     "HassMediaUnpause": _button,
     "HassVacuumStart": _vacuum_intent,
     "HassVacuumReturnToBase": _vacuum_intent,
+    "HassVacuumPause": _vacuum_intent,
+    "HassVacuumStop": _vacuum_intent,
     "HassLawnMowerStartMowing": _mower_intent,
     "HassLawnMowerDock": _mower_intent,
     "HassAlarmArm": _alarm,

@@ -20,6 +20,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # "turn the kitchen light of": a command never ends in "of".
         (r"^(.*\b(?:turn|switch|turned|switched)\b.*\s)of[.!?]*$", r"\1off"),
         (r"\b(lights?)\s+of[.!?]*$", r"\1 off"),
+        (r"\bthermo stat\b", "thermostat"),
         (r"\blites\b", "lights"),
         (r"\blite\b", "light"),
         (r"\blight's\b", "lights"),

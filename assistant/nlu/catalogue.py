@@ -40,6 +40,7 @@ INTENTS: dict[str, IntentSpec] = {
             (*TARGET_SLOTS, "brightness", "color", "temperature"),
         ),
         IntentSpec("HassSetPosition", "set cover/valve position percent", (*TARGET_SLOTS, "position")),
+        IntentSpec("HassStopCover", "stop a moving cover", TARGET_SLOTS),
         IntentSpec(
             "HassClimateSetTemperature", "set target temperature", (*TARGET_SLOTS, "temperature")
         ),
@@ -51,6 +52,8 @@ INTENTS: dict[str, IntentSpec] = {
         IntentSpec("HassFanSetSpeed", "set fan speed percent", (*TARGET_SLOTS, "percentage")),
         IntentSpec("HassVacuumStart", "start the vacuum", TARGET_SLOTS),
         IntentSpec("HassVacuumReturnToBase", "send the vacuum home", TARGET_SLOTS),
+        IntentSpec("HassVacuumPause", "pause the vacuum", TARGET_SLOTS),
+        IntentSpec("HassVacuumStop", "stop the vacuum", TARGET_SLOTS),
         IntentSpec("HassLawnMowerStartMowing", "start mowing", TARGET_SLOTS),
         IntentSpec("HassLawnMowerDock", "dock the mower", TARGET_SLOTS),
         IntentSpec("HassMediaNext", "next track", TARGET_SLOTS),

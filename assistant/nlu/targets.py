@@ -60,6 +60,7 @@ INTENT_DOMAINS: dict[str, frozenset[str]] = {
     "HassLightSetRelative": frozenset({"light"}),
     "HassSetPosition": frozenset({"cover", "valve"}),
     "HassSetPositionRelative": frozenset({"cover", "valve"}),
+    "HassStopCover": frozenset({"cover"}),
     "HassClimateSetTemperature": frozenset({"climate"}),
     "HassClimateSetTemperatureRelative": frozenset({"climate"}),
     "HassClimateSetMode": frozenset({"climate"}),
@@ -70,6 +71,8 @@ INTENT_DOMAINS: dict[str, frozenset[str]] = {
     "HassFanSetPreset": frozenset({"fan"}),
     "HassVacuumStart": frozenset({"vacuum"}),
     "HassVacuumReturnToBase": frozenset({"vacuum"}),
+    "HassVacuumPause": frozenset({"vacuum"}),
+    "HassVacuumStop": frozenset({"vacuum"}),
     "HassVacuumCleanArea": frozenset({"vacuum"}),
     "HassLawnMowerStartMowing": frozenset({"lawn_mower"}),
     "HassLawnMowerDock": frozenset({"lawn_mower"}),
@@ -91,6 +94,9 @@ INTENT_DOMAINS: dict[str, frozenset[str]] = {
     "HassAlarmDisarm": frozenset({"alarm_control_panel"}),
 }
 """The kinds of entity each intent can act on, used when the sentence names no domain."""
+
+_WINDOW_COVERINGS: frozenset[str] = frozenset({"blind", "shade", "curtain", "shutter", "awning"})
+"""Cover classes that a cover announced without a class may be."""
 
 _AREA_IS_NOT_LOCATION: frozenset[str] = frozenset({"HassVacuumCleanArea"})
 """Intents whose `area` slot is where to act, not where the target device is."""
@@ -160,7 +166,12 @@ def resolve_targets(
         home = _match(registry, constraints.without_area(), area_context, intent)
         if stand_in is not None and not home:
             home = _match(registry, constraints.with_stand_in(stand_in).without_area(), area_context, intent)
-        if len(home) == 1 and home[0].component in _WHOLE_HOME_DOMAINS:
+        here = registry.in_area(area_context) if area_context else []
+        if len(home) == 1 and home[0].component in _WHOLE_HOME_DOMAINS and not (
+            constraints.device_classes and any(e.component == home[0].component for e in here)
+        ):
+            # A kind asked by its class ("the blinds") only when the room has no such device at
+            # all: a living room's blinds of another class never let the bedroom's be closed.
             return home
     return []
 
@@ -212,14 +223,12 @@ def _match(registry: Registry, constraints: _Constraints, area_context: str | No
         # Like Home Assistant: never target every device of the home at once.
         return []
     candidates = [e for e in registry if constraints.domains is None or e.component in constraints.domains]
-    if constraints.device_classes is not None:
-        candidates = [e for e in candidates if e.device_class in constraints.device_classes]
     if constraints.option is not None:
         candidates = [e for e in candidates if _has_option(e, constraints.option)]
     if constraints.name_phrases:
         candidates = [e for e in candidates if _named_for(e, constraints.name_phrases)]
     if constraints.name is not None:
-        candidates = _filter_by_name(candidates, constraints.name)
+        candidates = _filter_by_name(registry, candidates, constraints.name, area_context)
     if constraints.floor is not None:
         floor_areas = _floor_areas(registry, constraints.floor)
         candidates = [e for e in candidates if e.area and normalize_name(e.area) in floor_areas]
@@ -229,18 +238,42 @@ def _match(registry: Registry, constraints: _Constraints, area_context: str | No
             return []
         key = normalize_name(area)
         candidates = [e for e in candidates if e.area and normalize_name(e.area) == key]
+    if constraints.device_classes is not None:
+        classed = [e for e in candidates if e.device_class in constraints.device_classes]
+        if not classed and constraints.device_classes <= _WINDOW_COVERINGS:
+            # Zigbee2MQTT's roller blinds announce no device class: "the blinds" are still them.
+            classed = [e for e in candidates if e.component == "cover" and e.device_class is None]
+        candidates = classed
     if constraints.name is not None and len(candidates) > 1:
         candidates = _disambiguate(candidates, area_context, intent)
     return candidates
 
 
-def _filter_by_name(candidates: Iterable[Entity], name: str) -> list[Entity]:
+def entities_named(registry: Registry, name: str, area_context: str | None) -> list[Entity]:
+    """Every entity that answers to `name` said in `area_context`, by the rules of `_filter_by_name`."""
+    return _filter_by_name(registry, registry, name, area_context)
+
+
+def _filter_by_name(
+    registry: Registry, candidates: Iterable[Entity], name: str, area_context: str | None
+) -> list[Entity]:
+    """Entities by name, else by alias, else by another name: "the heated seat" anywhere, "the
+    ceiling light" for the one in the speaker's own area."""
     key = normalize_name(name)
     pool = list(candidates)
     by_name = [e for e in pool if normalize_name(e.name) == key]
     if by_name:
         return by_name
-    return [e for e in pool if any(normalize_name(alias) == key for alias in e.aliases)]
+    by_alias = [e for e in pool if any(normalize_name(alias) == key for alias in e.aliases)]
+    if by_alias:
+        return by_alias
+    here = normalize_name(area_context) if area_context else None
+    return [
+        e
+        for e in pool
+        if key in registry.other_names(e)
+        or (here is not None and normalize_name(e.area or "") == here and key in registry.names_in_room(e))
+    ]
 
 
 def _disambiguate(candidates: list[Entity], area_context: str | None, intent: str | None) -> list[Entity]:

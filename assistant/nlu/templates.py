@@ -491,7 +491,7 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
         context: dict[str, Any] = {"domain": entity.component}
         if entity.device_class:
             context["device_class"] = entity.device_class
-        for name in entity.names:
+        for name in (*entity.names, *registry.other_names(entity), *registry.names_in_room(entity)):
             name = name.strip()
             if name:
                 name_tuples.append((name, name, context))

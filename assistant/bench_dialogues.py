@@ -1,0 +1,114 @@
+"""`assistant bench dialogues`: whole conversations scored on the MQTT messages, as the held-out set is.
+
+Each set is a folder in bench/dialogues with `dialogues.yaml` (turns: what is said, in which
+area, and the exact messages expected) and the house: `house.jsonl` (retained discovery configs
+and states, as `assistant parse --retained` takes them) on the default config, or a `set.yaml`
+naming a `config` and a `retained` file in the repository (the car profile and its states).
+
+A turn is right when exactly the expected messages are published; a false action is a turn that
+published something it should not have (a message not expected, or any message where none was).
+JSON payloads compare as JSON, so key order and spacing do not count.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import statistics
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.brain import Brain
+from assistant.config import Config, load_config
+from assistant.conversation import Turn
+
+REPO = Path(__file__).resolve().parent.parent
+DIALOGUE_SETS = REPO / "bench" / "dialogues"
+
+
+def _payload_key(payload: str) -> str:
+    try:
+        value = json.loads(payload)
+    except ValueError:
+        return payload
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True)
+    return payload
+
+
+def _messages(actions: list[dict[str, str]]) -> list[tuple[str, str]]:
+    return [(a["topic"], _payload_key(str(a["payload"]))) for a in actions]
+
+
+@dataclass
+class SetScore:
+    """The outcome of one dialogue set."""
+
+    name: str
+    turns: int = 0
+    right: int = 0
+    false_actions: int = 0
+    action_turns: int = 0
+    action_turns_right: int = 0
+    times: list[float] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    def add(self, dialogue: str, said: str, expected: list[dict[str, str]], turn: Turn, seconds: float) -> None:
+        got = _messages([a.as_json() for a in turn.actions])
+        wanted = _messages(expected)
+        self.turns += 1
+        self.times.append(seconds)
+        self.action_turns += bool(wanted)
+        if got == wanted:
+            self.right += 1
+            self.action_turns_right += bool(wanted)
+            return
+        false = any(message not in wanted for message in got)
+        self.false_actions += false
+        self.failures.append(
+            f"{'FALSE ACTION ' if false else ''}{dialogue}: {said!r} expected {wanted} got {got} ({turn.reply!r})"
+        )
+
+    def figures(self) -> dict[str, Any]:
+        return {
+            "turns": self.turns,
+            "right": round(100.0 * self.right / self.turns, 1) if self.turns else None,
+            "false_actions": self.false_actions,
+            "turns_asking_for_action_right": f"{self.action_turns_right}/{self.action_turns}",
+            "median_ms": round(1000 * statistics.median(self.times), 2) if self.times else None,
+            "failures": self.failures,
+        }
+
+
+def score_set(folder: Path, config: Config, use_model: bool) -> SetScore:
+    """Every dialogue of one set, each a conversation of its own from the house as loaded."""
+    retained = folder / "house.jsonl"
+    if (folder / "set.yaml").exists():
+        named = yaml.safe_load((folder / "set.yaml").read_text(encoding="utf-8"))
+        config = dataclasses.replace(load_config(REPO / named["config"]), llm=config.llm)
+        retained = REPO / named["retained"]
+    brain = Brain.from_config(config, use_model=use_model, persist_timers=False)
+    brain.load_retained(retained)
+    brain.prepare_model()
+    loaded = brain.device_states()
+    score = SetScore(folder.name)
+    for dialogue in yaml.safe_load((folder / "dialogues.yaml").read_text(encoding="utf-8")):
+        brain.restore_device_states(loaded)
+        conversation = brain.conversation(dialogue.get("area"))
+        for spec in dialogue["turns"]:
+            started = time.perf_counter()
+            turn = conversation.handle(spec["say"])
+            score.add(dialogue["name"], spec["say"], spec["actions"], turn, time.perf_counter() - started)
+    return score
+
+
+def bench_dialogues(config: Config, use_model: bool) -> int:
+    figures = {
+        folder.name: score_set(folder, config, use_model).figures() for folder in sorted(DIALOGUE_SETS.iterdir())
+    }
+    print(json.dumps(figures, indent=2))
+    return 0
