@@ -107,8 +107,7 @@ def score_set(folder: Path, config: Config, use_model: bool) -> SetScore:
 
 
 def bench_dialogues(config: Config, use_model: bool) -> int:
-    figures = {
-        folder.name: score_set(folder, config, use_model).figures() for folder in sorted(DIALOGUE_SETS.iterdir())
-    }
+    sets = sorted(path for path in DIALOGUE_SETS.iterdir() if (path / "dialogues.yaml").exists())
+    figures = {folder.name: score_set(folder, config, use_model).figures() for folder in sets}
     print(json.dumps(figures, indent=2))
     return 0

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from assistant.device_state import assume_commanded
 from assistant.nlu.actions import answer_question, build_actions
 from assistant.nlu.catalogue import INTENTS
+from assistant.nlu.colors import color_name_to_rgb
 from assistant.nlu.numbers import words_to_digits
 from assistant.nlu.paraphrase import COMPONENTS as PARAPHRASE_COMPONENTS
 from assistant.nlu.paraphrase import paraphrase
@@ -41,7 +42,7 @@ TIMER_INTENTS = {"HassStartTimer", "HassCancelTimer", "HassCancelAllTimers", "Ha
 FILLERS = re.compile(r"\b(again|too|as well|also|please|now|then)\b", re.IGNORECASE)
 
 LEADING_FILLER = re.compile(r"^\s*(?:(?:ok|okay|so|um+|uh+|er+m?|well|hey|alright|all right|nabu|jarvis|mycroft|"
-                            r"alexa|actually|just|oh|wait|no wait|sorry|never mind|nevermind)\b[\s,.!]*)+",
+                            r"alexa|actually|just|oh|wait|no wait|sorry|never mind|nevermind|hmm+|no)\b[\s,.!]*)+",
                             re.IGNORECASE)
 TRAILING_FILLER = re.compile(r"[\s,]+(?:instead|then|after all)[\s.!]*$", re.IGNORECASE)
 
@@ -206,6 +207,11 @@ class Conversation:
 
     def _understand_strictly(self, text: str, words: str) -> Intent | None:
         """Templates, then follow-ups on the last turn, then one action on several named devices."""
+        if _COMPARATIVE.fullmatch(words):
+            # "A bit brighter" right after "set the lamp to 40 percent" is the lamp, not the room.
+            intent = self._follow_up(text, words)
+            if intent is not None:
+                return intent
         intent = self.templates.match(text, self.area)
         if intent is None or not intent.targets:
             # "A bit brighter" in the car matches the driver's zone's lights, which it has none
@@ -213,18 +219,24 @@ class Conversation:
             intent = self._follow_up(text, words) or intent
         if intent is None:
             intent = self._compound(text)
+        if intent is None and _AND_FIRST.match(text):
+            # "And shut the curtains", "oh and lock the front door": a command on its own.
+            rest = _AND_FIRST.sub("", text)
+            intent = self._understand_strictly(rest, normalize_name(rest))
         return intent
 
     def _after_preamble(self, text: str) -> Intent | None:
         """"My hands are freezing, switch on the steering wheel heater": the command after a remark.
 
         Only the last part is taken, only if it is a whole command, and only if nothing before it
-        is a command too or says "not".
+        says "not" or is a command itself, unless a complaint ("that's too bright, dim it to 40
+        percent": the explicit command says how much).
         """
         remark, comma, command = text.rpartition(",")
         if not comma or not remark.strip() or re.search(r"\b(?:not|don t|dont|never)\b", normalize_name(remark)):
             return None
-        if self._understand_strictly(remark.strip(), normalize_name(remark)) is not None:
+        said_first = self._understand_strictly(remark.strip(), normalize_name(remark))
+        if said_first is not None and not said_first.name.endswith("Relative"):
             return None
         return self._understand_strictly(command.strip(), normalize_name(command))
 
@@ -348,6 +360,22 @@ class Conversation:
             # "warmer", "a bit brighter": the last devices, as if "make it warmer" had been said.
             words = f"make {'it' if len(last.targets) == 1 else 'them'} {words}"
             text = words
+        value = _new_value(last, words)
+        if value is not None:
+            return value
+        color = _bare_color(last, words)
+        if color is not None:
+            return color
+        option = _new_option(last, words)
+        if option is not None:
+            return option
+        other_option = _ALSO_ON.fullmatch(words)
+        if other_option and last.name == "HassSelectOption":
+            # "And mine on medium" after "passenger seat heating on low".
+            targets = self._targets_like(other_option.group(1), last.targets)
+            option = _new_option(Intent(last.name, {}, targets), other_option.group(2)) if targets else None
+            if option is not None:
+                return option
         other_value = _ALSO_TO.fullmatch(words_to_digits(words))
         setting = _STEP_AFTER_SETTING.get(last.name)
         if other_value and setting is not None and setting[0] in last.slots:
@@ -391,6 +419,9 @@ class Conversation:
         """
         key = re.sub(r" (?:one|ones)$", "", normalize_name(spoken))
         components = {e.component for e in previous}
+        if key in ("mine", "me", "my side", "my seat", "my one", "my zone") and self.area:
+            # "And mine": the same kind of device in the speaker's own zone.
+            return [e for e in self.registry.in_area(self.area) if e.component in components and e not in previous]
         named = entities_named(self.registry, key, self.area)
         if named:
             return [e for e in named if e.component in components or {e.component, *components} <= _POWERED]
@@ -531,11 +562,13 @@ ABSOLUTE_VALUE_SLOTS = ("brightness", "position", "temperature", "percentage", "
                         "humidity", "hours", "minutes", "seconds")
 
 
-_CLAUSE_BREAK = re.compile(r"\s*(?:,\s*)?\b(?:and then|and also|and after that|and|then|after that)\b\s*|\s*;\s*",
-                           re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(
+    r"\s*(?:,\s*)?\b(?:and then|and also|and after that|and(?! a half\b| a quarter\b)|then|after that)\b\s*|\s*;\s*",
+    re.IGNORECASE,
+)
 """Where one command ends and the next begins."""
 
-_POWERED = frozenset({"light", "switch", "fan"})
+_POWERED = frozenset({"light", "switch", "fan", "humidifier"})
 """Kinds of device for which "on" and "off" mean the same thing, so one command may cover several."""
 
 _ALSO = re.compile(
@@ -544,10 +577,21 @@ _ALSO = re.compile(
 )
 """A follow-up that only names other devices or another area: "and the hallway", "now the bedroom"."""
 
+_ALSO_ON = re.compile(r"(?:and|now|also|then) (?:the |my )?(.+?) (?:on|to) (.+?)(?: too| as well| please)?")
+"""The last select for other devices and another option: "and mine on medium"."""
+
 _ALSO_TO = re.compile(
     r"(?:and|now|also|then) (?:the |my )?(.+?) to (\d+(?:\.\d+)?)(?: ?%| percent| degrees?)?(?: too| as well)?"
 )
 """The last setting for other devices and another value: "and the floor lamp to 40"."""
+
+_AND_FIRST = re.compile(r"^\s*(?:(?:and|also|plus|then|oh)\b[\s,]*)+", re.IGNORECASE)
+
+_NEW_VALUE = re.compile(
+    r"(?:make it |set it to |put it (?:on|at) |to |at )?(halfway|half way|\d+(?:\.\d+)?)(?: ?%| percent| degrees?)?"
+    r"(?: please| then| instead)?"
+)
+"""A new value alone, correcting the last setting: "no, twenty", "actually just halfway", "to 30 percent"."""
 
 _COMPARATIVE = re.compile(
     r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) )?(?:brighter|dimmer|darker|warmer|cooler|colder|hotter"
@@ -585,6 +629,47 @@ def _repeat_step(last: Intent, words: str) -> Intent | None:
     if _LESS.fullmatch(words):
         return replace(last, slots={**last.slots, **{k: -v for k, v in steps.items()}}, targets=list(last.targets))
     return None
+
+
+def _new_value(last: Intent, words: str) -> Intent | None:
+    """The last setting (or opening of a cover) again with the value just said."""
+    said = _NEW_VALUE.fullmatch(words_to_digits(words))
+    if said is None:
+        return None
+    number = 50.0 if said.group(1).startswith("half") else float(said.group(1))
+    value: float | int = int(number) if number.is_integer() else number
+    setting = _STEP_AFTER_SETTING.get(last.name)
+    if setting is not None and setting[0] in last.slots:
+        return Intent(last.name, {**last.slots, setting[0]: value}, list(last.targets), source="dialogue")
+    for absolute, (slot, relative, _, _) in _STEP_AFTER_SETTING.items():
+        if last.name == relative:
+            # "Warmer on my side", then "make it twenty four".
+            return Intent(absolute, {slot: value}, list(last.targets), source="dialogue")
+    kinds = {e.component for e in last.targets}
+    if kinds == {"cover"} and last.name in ("HassTurnOn", "HassTurnOff", "HassSetPositionRelative"):
+        return Intent("HassSetPosition", {"position": value}, list(last.targets), source="dialogue")
+    if kinds == {"light"} and last.name in ("HassTurnOn", "HassLightSetRelative"):
+        return Intent("HassLightSet", {"brightness": value}, list(last.targets), source="dialogue")
+    return None
+
+
+def _new_option(last: Intent, words: str) -> Intent | None:
+    """"Now eco", "back to comfort" after a select was set: the same select, another option."""
+    if last.name != "HassSelectOption" or not last.targets:
+        return None
+    spoken = re.sub(r"^(?:now |back to |switch to |go to |to |and )+|(?: mode| please| instead)$", "", words)
+    for entity in last.targets:
+        for option in entity.config.get("options") or ():
+            if normalize_name(str(option)) == spoken:
+                return Intent("HassSelectOption", {"option": str(option)}, list(last.targets), source="dialogue")
+    return None
+
+
+def _bare_color(last: Intent, words: str) -> Intent | None:
+    """"Blue instead" after a light was set: the same lights in that colour."""
+    if not all(e.component == "light" for e in last.targets) or color_name_to_rgb(words) is None:
+        return None
+    return Intent("HassLightSet", {"color": words}, list(last.targets), source="dialogue")
 
 
 def plausible_model_intent(intent: Intent, text: str) -> bool:

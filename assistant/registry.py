@@ -142,7 +142,35 @@ class Registry:
         suffix = _KIND_SUFFIX.get(entity.component)
         if suffix is not None:
             derived += [suffix.sub("", normalize_name(n)) for n in entity.names if suffix.search(normalize_name(n))]
-        return [n for n in dict.fromkeys(derived) if n not in known and n and n not in _KIND_WORDS]
+        if entity.component == "button":
+            # "Restart Router" is pressed by "restart the router".
+            spaced = [normalize_name(n) for n in entity.names if " " in n.strip()]
+            derived += [re.sub(r"^(\w+) (?!the )", r"\1 the ", n) for n in spaced]
+        return [n for n in dict.fromkeys(derived) if n not in known and n and n not in _GROUP_WORDS]
+
+    def group_names(self) -> dict[str, list[Entity]]:
+        """"The rear windows": the devices of one kind that share a word of their names.
+
+        Only for two or more devices of the same platform, and never for a word that is an area or
+        a floor (Home Assistant's sentences already say "the kitchen lights", "the rear windows").
+        """
+        area_words = {normalize_name(a) for area, aliases in self.areas.items() for a in (area, *aliases)}
+        area_words |= {normalize_name(floor) for floor in self.floors}
+        groups: dict[str, list[Entity]] = {}
+        for entity in self:
+            for name in {normalize_name(n) for n in entity.names}:
+                *modifiers, kind = name.split() or [""]
+                plural = kind if kind.endswith("s") else f"{kind}s"
+                for word in dict.fromkeys(modifiers):
+                    if word not in area_words and word not in ("the", "my", "and"):
+                        members = groups.setdefault(f"{word} {plural}", [])
+                        if entity not in members:
+                            members.append(entity)
+        return {
+            name: members
+            for name, members in groups.items()
+            if len(members) > 1 and len({e.component for e in members}) == 1
+        }
 
     def names_in_room(self, entity: Entity) -> list[str]:
         """What it is called by someone in its own area: its name without the room.
@@ -150,8 +178,9 @@ class Registry:
         "Kitchen Ceiling Light" said in the kitchen is "the ceiling light"; a car's "Driver Seat
         Heating" is "my seat heater" from the driver's seat; the light "Living Room Ceiling" is
         "the ceiling light" in the living room. These names hold only in the entity's own area
-        (`assistant/nlu/targets.py`), and never a bare word for a kind of device ("the light",
-        "the window" stay Home Assistant's area-and-kind sentences).
+        (`assistant/nlu/targets.py`), and never a word for a group of devices ("the light",
+        "the window" stay Home Assistant's area-and-kind sentences), but "the lamp" in a living room
+        with a "Living Room Lamp" and a ceiling light is that lamp.
         """
         known = {normalize_name(n) for n in entity.names}
         rooms = [normalize_name(a) for a in (entity.area, *self.areas.get(entity.area or "", ())) if a]
@@ -208,20 +237,27 @@ def _heating_variants(name: str) -> list[str]:
             return [name, f"{base} heating", f"{base} heater", f"heated {base}"]
     if name.startswith("heated "):
         base = name[len("heated "):]
-        return [name, f"{base} heating", f"{base} heater"]
+        return [name, base, f"{base} heating", f"{base} heater"]
     return [name]
 
 
 _KIND_SUFFIX: dict[str, re.Pattern[str]] = {
-    "lock": re.compile(r" (?:lock|smart lock|door lock)$"),
+    "lock": re.compile(r" (?:smart )?lock$"),
     "switch": re.compile(r" (?:switch|plug|smart plug|socket|relay|outlet)$"),
 }
 
 _LIGHT_WORD = re.compile(r"\b(?:lights?|lamps?|bulbs?|lighting|led|leds|strip)\b")
 
-_KIND_WORDS = frozenset(
-    "light lights lamp lamps fan fans window windows blind blinds curtain curtains shade shades door doors "
-    "garage gate lock locks switch switches plug plugs socket sockets heating heater thermostat tv speaker "
-    "sensor temperature humidity climate cover covers valve vacuum".split()
+_GROUP_WORDS = frozenset(
+    "light lights lighting lamps fans windows blinds curtains shades doors locks switches plugs sockets covers "
+    "valves sensors heating".split()
 )
-"""Words Home Assistant's sentences read as a kind of device, never as one device's name."""
+"""Words Home Assistant's sentences read as all of a kind in an area, never as one device's name:
+"turn off the light" in a kitchen with two is both, as in Home Assistant."""
+
+_KIND_WORDS = _GROUP_WORDS | frozenset(
+    "fan window blind curtain shade door garage gate lock switch plug socket heater thermostat tv speaker "
+    "sensor temperature humidity humidifier dehumidifier climate cover valve vacuum siren".split()
+)
+"""Also what Home Assistant's sentences read as the kind of device in the speaker's area ("open
+the window", "turn on the fan"), so a device's name without its room is never one of these."""

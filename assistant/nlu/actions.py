@@ -607,9 +607,17 @@ def _light_set(entity: Entity, intent: Intent) -> list[Action]:
     return _light_on(entity, params, rgb, kelvin)
 
 
+def dimmable(entity: Entity) -> bool:
+    return bool(light_color_modes(entity) & _BRIGHTNESS_MODES)
+
+
 def _light_set_relative(entity: Entity, intent: Intent) -> list[Action]:
     if entity.component != "light":
         raise ActionError(f"{sentence(spoken_name(entity))} isn't a light.")
+    brighter = float(intent.slots.get("brightness_step") or 0) > 0
+    if brighter and not dimmable(entity) and entity.state.get("state") != "on":
+        # "It's too dark in here" where the light only switches: brighter is on.
+        return _light_on(entity, {})
     return _light_on(entity, {"brightness": _pct_to_brightness(light_percent(entity, intent))})
 
 

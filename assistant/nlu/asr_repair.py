@@ -21,6 +21,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(.*\b(?:turn|switch|turned|switched)\b.*\s)of[.!?]*$", r"\1off"),
         (r"\b(lights?)\s+of[.!?]*$", r"\1 off"),
         (r"\bthermo stat\b", "thermostat"),
+        (r"\bcurtins\b", "curtains"),
         (r"\blites\b", "lights"),
         (r"\blite\b", "light"),
         (r"\blight's\b", "lights"),

@@ -91,7 +91,8 @@ def words_to_digits(text: str) -> str:
         position = words[end - 1].end()
         i = end
     pieces.append(text[position:])
-    return "".join(pieces)
+    # "Twenty one and a half degrees".
+    return re.sub(r"\b(\d+) and a half\b", r"\1.5", "".join(pieces), flags=re.IGNORECASE)
 
 
 def _adjacent(text: str, words: list[re.Match[str]], j: int) -> bool:

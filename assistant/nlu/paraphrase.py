@@ -47,8 +47,10 @@ _BLOCKERS = re.compile(
     r"|\b(?:music|songs?|play|playing|radio|podcasts?|audiobooks?|volume|alarms?|remind|reminder|weather|news"
     r"|email|call|message|tv|television|speakers?|spotify|movie|show me|list)\b"
     r"|\b(?:look up|search|find|buy|order|shops?|price|cost|recommend|tell me|explain)\b"
+    r"|\d|\b(?:percent|half|halfway|quarter|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty"
+    r"|fifty|sixty|seventy|eighty|ninety|hundred)\b"
 )
-"""Questions, negations, schedules and other domains: never paraphrased."""
+"""Questions, negations, schedules, other domains and numbers (a level it would drop): never paraphrased."""
 
 _ACTIONS: dict[str, re.Pattern[str]] = {
     "off": re.compile(

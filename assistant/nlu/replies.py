@@ -114,6 +114,8 @@ def _light_set(intent: Intent, entity: Entity) -> str:
 
 
 def _light_relative(intent: Intent, entity: Entity) -> str:
+    if not acts.dimmable(entity):
+        return "on"
     return f"set to {acts.light_percent(entity, intent)} percent"
 
 

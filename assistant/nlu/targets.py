@@ -145,12 +145,15 @@ def resolve_targets(
     area_context: str | None = None,
     *,
     intent: str | None = None,
+    area_said: bool = False,
 ) -> list[Entity]:
     """The entities the slots point at, or [] when nothing (or nothing unambiguous) matches.
 
     `area_context` is the area the request came from (the satellite's, or the speaker's zone in
     the car). `intent` names the intent, which limits the kinds of entity considered
-    (`INTENT_DOMAINS`) and whether several same-named entities may all be acted on.
+    (`INTENT_DOMAINS`) and whether several same-named entities may all be acted on. `area_said`:
+    the area was named in the words, so the home's one such device elsewhere never stands in
+    ("turn on the guest room heater" in a guest room without one).
     """
     constraints = _Constraints.from_slots(slots, intent)
     targets = _match(registry, constraints, area_context, intent)
@@ -161,7 +164,12 @@ def resolve_targets(
         targets = _match(registry, constraints.with_stand_in(stand_in), area_context, intent)
         if targets:
             return targets
-    if constraints.name is None and constraints.floor is None and _same_area(constraints.area, area_context):
+    if (
+        constraints.name is None
+        and constraints.floor is None
+        and not area_said
+        and _same_area(constraints.area, area_context)
+    ):
         # The area is only where the speaker is: fall back to the home's one such device.
         home = _match(registry, constraints.without_area(), area_context, intent)
         if stand_in is not None and not home:
@@ -228,7 +236,7 @@ def _match(registry: Registry, constraints: _Constraints, area_context: str | No
     if constraints.name_phrases:
         candidates = [e for e in candidates if _named_for(e, constraints.name_phrases)]
     if constraints.name is not None:
-        candidates = _filter_by_name(registry, candidates, constraints.name, area_context)
+        candidates = _filter_by_name(registry, candidates, constraints.name, constraints.area or area_context)
     if constraints.floor is not None:
         floor_areas = _floor_areas(registry, constraints.floor)
         candidates = [e for e in candidates if e.area and normalize_name(e.area) in floor_areas]
@@ -244,7 +252,8 @@ def _match(registry: Registry, constraints: _Constraints, area_context: str | No
             # Zigbee2MQTT's roller blinds announce no device class: "the blinds" are still them.
             classed = [e for e in candidates if e.component == "cover" and e.device_class is None]
         candidates = classed
-    if constraints.name is not None and len(candidates) > 1:
+    grouped = constraints.name is not None and normalize_name(constraints.name) in registry.group_names()
+    if constraints.name is not None and len(candidates) > 1 and not grouped:
         candidates = _disambiguate(candidates, area_context, intent)
     return candidates
 
@@ -267,6 +276,9 @@ def _filter_by_name(
     by_alias = [e for e in pool if any(normalize_name(alias) == key for alias in e.aliases)]
     if by_alias:
         return by_alias
+    group = registry.group_names().get(key)
+    if group:
+        return [e for e in pool if e in group]
     here = normalize_name(area_context) if area_context else None
     return [
         e

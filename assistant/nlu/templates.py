@@ -77,6 +77,8 @@ SELECT_OPTION_LIST = "asst_select_option"
 """Slot list of every option of every select entity (spoken form -> the option to send)."""
 FAN_PRESET_LIST = "asst_fan_preset"
 """Slot list of every preset mode of every fan."""
+BUTTON_COMMAND_LIST = "asst_button_command"
+"""Slot list of buttons named for what they do, said as a command ("restart the router")."""
 
 _FUZZY_SLOTS = ("name", "area", "floor")
 _WARM_UP_SENTENCES = ("set the temperature to twenty one degrees", "set it to forty two point five")
@@ -203,7 +205,11 @@ class TemplateMatcher:
         intent_name = result.intent.name
         targets = []
         if _targets_devices(intent_name):
-            targets = resolve_targets(self._registry, slots, area_name, intent=intent_name)
+            said = f" {normalize_name(heard)} "
+            area_said = any(
+                e.name == "area" and e.text and f" {normalize_name(e.text)} " in said for e in result.entities_list
+            )
+            targets = resolve_targets(self._registry, slots, area_name, intent=intent_name, area_said=area_said)
         _LOGGER.debug("%r -> %s %s -> %s", heard, intent_name, slots, [e.entity_id for e in targets])
         return Intent(name=intent_name, slots=slots, targets=targets, source="template", text=text)
 
@@ -485,6 +491,7 @@ def _registry_signature(registry: Registry) -> int:
 
 def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
     name_tuples: list[tuple[str, str, dict[str, Any]]] = []
+    button_commands: list[tuple[str, str, dict[str, Any]]] = []
     options: dict[str, str] = {}
     presets: dict[str, str] = {}
     for entity in registry:
@@ -495,12 +502,16 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
             name = name.strip()
             if name:
                 name_tuples.append((name, name, context))
+        if entity.component == "button":
+            button_commands += [(n, n, context) for n in registry.other_names(entity) if " the " in n]
         if entity.component == "select":
             for option in entity.config.get("options") or ():
                 options.setdefault(normalize_name(str(option)), str(option))
         if entity.component == "fan":
             for preset in entity.config.get("preset_modes") or ():
                 presets.setdefault(normalize_name(str(preset)), str(preset))
+    for group, members in registry.group_names().items():
+        name_tuples.append((group, group, {"domain": members[0].component}))
     area_names = [
         spoken.strip() for area, aliases in registry.areas.items() for spoken in (area, *aliases) if spoken.strip()
     ]
@@ -516,6 +527,7 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
         "floor": TextSlotList.from_tuples(((f, f) for f in floor_names), allow_template=False, name="floor"),
         SELECT_OPTION_LIST: TextSlotList.from_tuples(options.items(), allow_template=False, name=SELECT_OPTION_LIST),
         FAN_PRESET_LIST: TextSlotList.from_tuples(presets.items(), allow_template=False, name=FAN_PRESET_LIST),
+        BUTTON_COMMAND_LIST: TextSlotList.from_tuples(button_commands, allow_template=False, name=BUTTON_COMMAND_LIST),
     }
     fuzzy = {
         "name": {_squash(name): name for name, _, _ in name_tuples},
