@@ -39,12 +39,21 @@ STOP_WORDS = {"stop", "cancel", "never mind", "nevermind", "be quiet", "shut up"
 
 TIMER_INTENTS = {"HassStartTimer", "HassCancelTimer", "HassCancelAllTimers", "HassPauseTimer", "HassUnpauseTimer",
                  "HassIncreaseTimer", "HassDecreaseTimer", "HassTimerStatus"}
-FILLERS = re.compile(r"\b(again|too|as well|also|please|now|then)\b", re.IGNORECASE)
+FILLERS = re.compile(r"\b(again|too|as well|also|please|now|then|both)\b", re.IGNORECASE)
 
-LEADING_FILLER = re.compile(r"^\s*(?:(?:ok|okay|so|um+|uh+|er+m?|well|hey|alright|all right|nabu|jarvis|mycroft|"
-                            r"alexa|actually|just|oh|wait|no wait|sorry|never mind|nevermind|hmm+|no)\b[\s,.!]*)+",
-                            re.IGNORECASE)
-TRAILING_FILLER = re.compile(r"[\s,]+(?:instead|then|after all)[\s.!]*$", re.IGNORECASE)
+LEADING_FILLER = re.compile(
+    r"^\s*(?:(?:ok|okay|so|um+|uh+|er+m?|m+|hmm+|well|hey|hi|hello(?: there)?|good (?:morning|afternoon|evening)"
+    r"|excuse me|alright|all right|nabu|jarvis|mycroft|alexa|actually|in fact|just|oh|wait|no wait|sorry"
+    r"|never mind|nevermind|no|maybe|perhaps|about|around|thanks|thank you|you can)\b[\s,.!]*)+",
+    re.IGNORECASE,
+)
+TRAILING_FILLER = re.compile(
+    r"(?:[\s,]+(?:instead|then|after all|first|anyway|as well|in the back|in here|for me|please|completely|fully"
+    r"|all the way|if it s no trouble|if it's no trouble"
+    r"|thank you(?: ever so much)?"
+    r"|for (?:the )?(?:baby|kids|children|her|him|them)))+[\s.!]*$",
+    re.IGNORECASE,
+)
 
 SORRY_NOT_HEARD = "Sorry, I didn't catch that."
 SORRY_NOT_UNDERSTOOD = "Sorry, I can't do that."
@@ -160,6 +169,7 @@ class Conversation:
 
     def _handle(self, text: str, use_model: bool = True) -> Turn:
         turn = Turn(text=text)
+        said = text
         words = normalize_name(text)
         if not words:
             turn.reply = SORRY_NOT_HEARD
@@ -180,6 +190,9 @@ class Conversation:
                     text = refusal.group(1)
                     words = normalize_name(text)
 
+        moving = self._moving_covers() if words in ("stop", "stop it", "stop there", "stop stop") else []
+        if moving:
+            return self._carry_out(turn, Intent("HassStopCover", {}, moving, source="dialogue", text=text))
         if words in STOP_WORDS:
             turn.intent = Intent("HassNevermind", text=text)
             turn.stop_speaking = True
@@ -189,26 +202,31 @@ class Conversation:
             turn.reply = "There's nothing to confirm." if words in YES else "Okay."
             return turn
 
-        text = TRAILING_FILLER.sub("", LEADING_FILLER.sub("", text)) or text
+        text = _tidy(text)
+        if _SELF_CORRECTION.search(words_to_digits(text)):
+            text = _SELF_CORRECTION.sub(r"\1\2", words_to_digits(text))
         words = normalize_name(text)
         intent = self._understand_strictly(text, words)
         if intent is None:
             clauses = self._clauses(text)
             if clauses:
                 return self._carry_out_clauses(turn, clauses)
-            intent = self._after_preamble(text)
+            intent = self._after_preamble(text) or self._inline_remark(text)
         intent = self._understand_loosely(text, words, intent, use_model)
         if intent is None:
             turn.reply = SORRY_NOT_UNDERSTOOD
             return turn
-        if not intent.text:
-            intent.text = text
+        intent.text = said
         return self._carry_out(turn, intent)
 
     def _understand_strictly(self, text: str, words: str) -> Intent | None:
         """Templates, then follow-ups on the last turn, then one action on several named devices."""
-        if _COMPARATIVE.fullmatch(words):
-            # "A bit brighter" right after "set the lamp to 40 percent" is the lamp, not the room.
+        tidy = _tidy(text)
+        if tidy != text:
+            text, words = tidy, normalize_name(tidy)
+        if _COMPARATIVE.fullmatch(words) or self._refers_back(words):
+            # "A bit brighter" right after "set the lamp to 40 percent" is the lamp, not the room;
+            # so is "make it red" right after "turn on the ambient lighting".
             intent = self._follow_up(text, words)
             if intent is not None:
                 return intent
@@ -225,6 +243,41 @@ class Conversation:
             intent = self._understand_strictly(rest, normalize_name(rest))
         return intent
 
+    def _refers_back(self, words: str) -> bool:
+        """"It", "them" while the last devices are still the subject; "make it warmer" after a
+        light is the room's heating, not the light's colour."""
+        context = self._context
+        if context is None or self._expired(context.at, self.settings.context_seconds):
+            return False
+        if not re.search(r"\b(?:it|them|they|those|these)\b", words):
+            return False
+        climate = all(e.component == "climate" for e in context.intent.targets)
+        return climate or not re.search(r"\b(?:warm|warmer|cool|cooler|colder|hotter|cold|hot)\b", words)
+
+    def _inline_remark(self, text: str) -> Intent | None:
+        """A remark run into the command without a pause: "too hot make it nineteen", "close the
+        sunshade the sun is in their eyes"."""
+        words = normalize_name(text)
+        before = _INLINE_PREAMBLE.match(words)
+        if before is not None:
+            rest = words[before.end():]
+            return self._understand_strictly(rest, rest)
+        after = _INLINE_REMARK.search(words)
+        if after is not None and after.start() > 0:
+            rest = words[: after.start()]
+            return self._understand_strictly(rest, rest)
+        return None
+
+    def _moving_covers(self) -> list[Entity]:
+        """The covers just told to open or close, while they may still be moving."""
+        context = self._context
+        if context is None or self._expired(context.at, self.settings.follow_up_seconds * 6):
+            return []
+        last = context.intent
+        if last.name not in ("HassTurnOn", "HassTurnOff", "HassSetPosition", "HassSetPositionRelative"):
+            return []
+        return [e for e in last.targets if e.component == "cover"] if last.targets else []
+
     def _after_preamble(self, text: str) -> Intent | None:
         """"My hands are freezing, switch on the steering wheel heater": the command after a remark.
 
@@ -235,8 +288,16 @@ class Conversation:
         remark, comma, command = text.rpartition(",")
         if not comma or not remark.strip() or re.search(r"\b(?:not|don t|dont|never)\b", normalize_name(remark)):
             return None
+        if _REMARK.match(normalize_name(command)):
+            # "Turn the radiator off, it's too warm for her": the complaint is not the command.
+            first = remark.strip()
+            return self._understand_strictly(first, normalize_name(first))
         said_first = self._understand_strictly(remark.strip(), normalize_name(remark))
         if said_first is not None and not said_first.name.endswith("Relative"):
+            # "Switch off Tom's lamp, he's left it on again": the command, then a remark.
+            first, _, rest = text.partition(",")
+            if self._understand_strictly(rest.strip(), normalize_name(rest)) is None:
+                return self._understand_strictly(first.strip(), normalize_name(first))
             return None
         return self._understand_strictly(command.strip(), normalize_name(command))
 
@@ -266,10 +327,11 @@ class Conversation:
         ("turn on the kitchen light and set it to 50 percent").
         """
         parts = [part.strip(" ,.") for part in _CLAUSE_BREAK.split(text)]
-        parts = [part for part in parts if part]
+        parts = [part for part in parts if part and not _REMARK.match(normalize_name(part))]
         if len(parts) < 2:
             return None
-        if self._understand_strictly(parts[0], normalize_name(parts[0])) is None:
+        first = self._understand_strictly(parts[0], normalize_name(parts[0]))
+        if first is None:
             return self._per_area(text)
         return parts
 
@@ -298,17 +360,34 @@ class Conversation:
         """
         replies: list[str] = []
         waiting: _Pending | None = None
+        switched_on: set[str] = set()
+        parts: list[Turn] = []
         for clause in clauses:
             part = self._handle(clause, use_model=False)
+            parts.append(part)
             waiting = self._pending or waiting
             self._pending = None
             turn.intent = turn.intent or part.intent
+            if part.intent is not None and part.intent.name == "HassLightSet":
+                # "Turn on the landing light, maybe twenty percent": setting the light turns it on,
+                # so its own "on" message is not sent as well.
+                lights = {e.entity_id for e in part.intent.targets} & switched_on
+                turn.actions = [a for a in turn.actions if a.entity_id not in lights]
+            if part.intent is not None and part.intent.name == "HassTurnOn":
+                switched_on |= {a.entity_id for a in part.actions}
             turn.actions.extend(part.actions)
             turn.expects_answer = turn.expects_answer or part.expects_answer
             if part.reply:
                 replies.append(part.reply)
         self._pending = waiting
         turn.reply = " ".join(replies)
+        done = [part for part in parts if part.intent is not None and part.intent.targets]
+        if len(done) > 1 and len({part.intent.name for part in done}) == 1:
+            # "Turn on the windscreen defrost and the rear one", then "turn them both off".
+            targets: list[Entity] = []
+            for part in done:
+                targets += [e for e in part.intent.targets if e not in targets]
+            self._context = _Context(replace(done[-1].intent, targets=targets), self._clock())
         return turn
 
     def _compound(self, text: str) -> Intent | None:
@@ -360,6 +439,10 @@ class Conversation:
             # "warmer", "a bit brighter": the last devices, as if "make it warmer" had been said.
             words = f"make {'it' if len(last.targets) == 1 else 'them'} {words}"
             text = words
+        if words in ("off", "on", "switch off", "switch on", "turn off", "turn on", "back on", "off again", "on again"):
+            # "Off", said right after the kitchen strip was put on.
+            name = "HassTurnOff" if "off" in words else "HassTurnOn"
+            return Intent(name, {}, list(last.targets), source="dialogue", text=text)
         value = _new_value(last, words)
         if value is not None:
             return value
@@ -422,9 +505,13 @@ class Conversation:
         if key in ("mine", "me", "my side", "my seat", "my one", "my zone") and self.area:
             # "And mine": the same kind of device in the speaker's own zone.
             return [e for e in self.registry.in_area(self.area) if e.component in components and e not in previous]
-        named = entities_named(self.registry, key, self.area)
+        named = [
+            e
+            for e in entities_named(self.registry, key, self.area)
+            if e.component in components or {e.component, *components} <= _POWERED
+        ]
         if named:
-            return [e for e in named if e.component in components or {e.component, *components} <= _POWERED]
+            return named
         area = self.registry.find_area(re.sub(r"^(the|my) ", "", key))
         if area is not None:
             return [e for e in self.registry.in_area(area) if e.component in components]
@@ -563,7 +650,7 @@ ABSOLUTE_VALUE_SLOTS = ("brightness", "position", "temperature", "percentage", "
 
 
 _CLAUSE_BREAK = re.compile(
-    r"\s*(?:,\s*)?\b(?:and then|and also|and after that|and(?! a half\b| a quarter\b)|then|after that)\b\s*|\s*;\s*",
+    r"\s*(?:,\s*)?\b(?:and then|and also|and after that|and(?! a half\b| a quarter\b)|then|after that)\b\s*|\s*[;,]\s*",
     re.IGNORECASE,
 )
 """Where one command ends and the next begins."""
@@ -573,7 +660,7 @@ _POWERED = frozenset({"light", "switch", "fan", "humidifier"})
 
 _ALSO = re.compile(
     r"(?:do the same for|do the same in|the same for|the same in|what about|how about|and also|same for|same in"
-    r"|and in|and for|now do|also|plus|and|now|in|for) (?:the |my )?(.+?)(?: too| as well| also| please)?"
+    r"|and in|and for|now do|also|plus|and|an|now|in|for) (?:the |my )?(.+?)(?: too| as well| also| please)?"
 )
 """A follow-up that only names other devices or another area: "and the hallway", "now the bedroom"."""
 
@@ -585,10 +672,31 @@ _ALSO_TO = re.compile(
 )
 """The last setting for other devices and another value: "and the floor lamp to 40"."""
 
+_SELF_CORRECTION = re.compile(
+    r"\b(to |at )?\d+(?:\.\d+)?(?: ?%| percent| degrees?)?,? (?:no wait|no sorry|sorry|i mean|no)[,]? (\d+)"
+)
+"""A number corrected as it is said: "set the volume to 20 no wait 10" is 10."""
+
+_REMARK = re.compile(
+    r"^(?:it s|its|it is|that s|thats|that is|i m|im|i am|we re|we are|he s|she s|they re|the \w+ s)\b"
+    r"|^but not\b|^not\b"
+)
+"""A remark beside the commands of one sentence ("..., it's too warm for her", "but not too bright")."""
+
+_INLINE_PREAMBLE = re.compile(
+    r"^(?:it s|its|it is|i m|im|i am|too|so|my \w+ (?:is|are)|the \w+ (?:is|are))\b.*?\s"
+    r"(?=(?:switch|set|turn|make|put|open|close|lock|unlock|dim|start|stop|raise|lower)\b)"
+)
+"""A complaint said before the command: "its freezing switch my climate to heat"."""
+
+_INLINE_REMARK = re.compile(r"\s(?:it s|its|it is|the \w+ is|he s|she s|they re|theyre)\b.*$")
+"""A remark said after the command: "close them again its too loud"."""
+
 _AND_FIRST = re.compile(r"^\s*(?:(?:and|also|plus|then|oh)\b[\s,]*)+", re.IGNORECASE)
 
 _NEW_VALUE = re.compile(
-    r"(?:make it |set it to |put it (?:on|at) |to |at )?(halfway|half way|\d+(?:\.\d+)?)(?: ?%| percent| degrees?)?"
+    r"(?:i meant |i said |make that |make it |set it to |put it (?:on|at) |to |at )?"
+    r"(halfway|half way|\d+(?:\.\d+)?)(?: ?%| percent| degrees?)?"
     r"(?: please| then| instead)?"
 )
 """A new value alone, correcting the last setting: "no, twenty", "actually just halfway", "to 30 percent"."""
@@ -631,6 +739,11 @@ def _repeat_step(last: Intent, words: str) -> Intent | None:
     return None
 
 
+def _tidy(text: str) -> str:
+    """The command without the words around it that never change it ("ok", "please", "instead")."""
+    return TRAILING_FILLER.sub("", LEADING_FILLER.sub("", text)) or text
+
+
 def _new_value(last: Intent, words: str) -> Intent | None:
     """The last setting (or opening of a cover) again with the value just said."""
     said = _NEW_VALUE.fullmatch(words_to_digits(words))
@@ -653,11 +766,20 @@ def _new_value(last: Intent, words: str) -> Intent | None:
     return None
 
 
+_DIGITS = {word: str(n) for n, word in enumerate("zero one two three four five six seven eight nine ten".split())}
+
+
 def _new_option(last: Intent, words: str) -> Intent | None:
     """"Now eco", "back to comfort" after a select was set: the same select, another option."""
     if last.name != "HassSelectOption" or not last.targets:
         return None
-    spoken = re.sub(r"^(?:now |back to |switch to |go to |to |and )+|(?: mode| please| instead)$", "", words)
+    spoken = re.sub(
+        r"^(?:now |back to |switch to |go to |to |and |make it |set it to |put it on |level )+"
+        r"|(?: mode| please| instead)$",
+        "",
+        words_to_digits(words),
+    )
+    spoken = _DIGITS.get(spoken, spoken)
     for entity in last.targets:
         for option in entity.config.get("options") or ():
             if normalize_name(str(option)) == spoken:

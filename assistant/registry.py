@@ -139,6 +139,17 @@ class Registry:
         door" when it is locked or unlocked)."""
         known = {normalize_name(n) for n in entity.names}
         derived = [v for n in entity.names for v in _heating_variants(normalize_name(n))]
+        noun = _unique_noun(self, entity)
+        if noun is not None:
+            derived.append(noun)
+        if entity.component in ("select", "number"):
+            # "Set the heat pump to hot water only": a device's one setting of its kind, by the device.
+            same_device = [e for e in self if e.device_name == entity.device_name and e.component == entity.component]
+            if entity.device_name and len(same_device) == 1:
+                derived.append(normalize_name(entity.device_name))
+            # "The hot water boost" for the number "Hot Water Boost Minutes".
+            spoken = [normalize_name(n) for n in entity.names]
+            derived += [_UNIT_SUFFIX.sub("", n) for n in spoken if _UNIT_SUFFIX.search(n)]
         suffix = _KIND_SUFFIX.get(entity.component)
         if suffix is not None:
             derived += [suffix.sub("", normalize_name(n)) for n in entity.names if suffix.search(normalize_name(n))]
@@ -160,7 +171,9 @@ class Registry:
         for entity in self:
             for name in {normalize_name(n) for n in entity.names}:
                 *modifiers, kind = name.split() or [""]
-                plural = kind if kind.endswith("s") else f"{kind}s"
+                plural = _PLURALS.get(kind)
+                if plural is None:
+                    continue
                 for word in dict.fromkeys(modifiers):
                     if word not in area_words and word not in ("the", "my", "and"):
                         members = groups.setdefault(f"{word} {plural}", [])
@@ -172,32 +185,37 @@ class Registry:
             if len(members) > 1 and len({e.component for e in members}) == 1
         }
 
-    def names_in_room(self, entity: Entity) -> list[str]:
-        """What it is called by someone in its own area: its name without the room.
+    def house_room_names(self) -> dict[str, Entity]:
+        """Room names of two words or more that only one device of the whole house has: "the
+        night light" said in the front room is still the nursery's."""
+        owners: dict[str, list[Entity]] = {}
+        for area in self.areas:
+            for name, entity in self.room_names(area).items():
+                if len(name.split()) > 1:
+                    owners.setdefault(name, []).append(entity)
+        taken = {normalize_name(n) for e in self for n in e.names}
+        return {n: es[0] for n, es in owners.items() if len(es) == 1 and n not in taken}
+
+    def room_names(self, area: str) -> dict[str, Entity]:
+        """What the devices of `area` are called by someone there: the end of their names.
 
         "Kitchen Ceiling Light" said in the kitchen is "the ceiling light"; a car's "Driver Seat
-        Heating" is "my seat heater" from the driver's seat; the light "Living Room Ceiling" is
-        "the ceiling light" in the living room. These names hold only in the entity's own area
-        (`assistant/nlu/targets.py`), and never a word for a group of devices ("the light",
-        "the window" stay Home Assistant's area-and-kind sentences), but "the lamp" in a living room
-        with a "Living Room Lamp" and a ceiling light is that lamp.
+        Heating" is "my seat heater" from the driver's seat; "Rear Left Reading Light" is "my
+        reading light" from the second row; the light "Living Room Ceiling" is "the ceiling
+        light". A name shared by two devices of the area names neither, and a word for a kind of
+        device never names one ("the light", "the window" stay Home Assistant's area-and-kind
+        sentences), but "the lamp" in a room with one lamp and a ceiling light is that lamp.
+        These names hold only in their area (`assistant/nlu/targets.py`).
         """
-        known = {normalize_name(n) for n in entity.names}
-        rooms = [normalize_name(a) for a in (entity.area, *self.areas.get(entity.area or "", ())) if a]
-        derived: list[str] = []
-        for name in (normalize_name(n) for n in entity.names):
-            for room in rooms:
-                bare = ""
-                if name.startswith(room + " "):
-                    bare = name[len(room) + 1:]
-                elif name.endswith(" " + room):
-                    bare = name[: -len(room) - 1]
-                if not bare:
-                    continue
-                derived.extend(_heating_variants(bare))
-                if entity.component == "light" and not _LIGHT_WORD.search(bare):
-                    derived.append(f"{bare} light")
-        return [n for n in dict.fromkeys(derived) if n not in known and n not in _KIND_WORDS]
+        key = normalize_name(area)
+        here = [e for e in self if normalize_name(e.area or "") == key]
+        full = {normalize_name(n) for e in here for n in e.names}
+        owners: dict[str, list[Entity]] = {}
+        for entity in here:
+            for name in _name_endings(entity):
+                if name not in full and entity not in owners.setdefault(name, []):
+                    owners[name].append(entity)
+        return {name: entities[0] for name, entities in owners.items() if len(entities) == 1}
 
     def state_topics(self) -> dict[str, list[tuple[Entity, str]]]:
         """Every topic to subscribe to for state, mapped to (entity, config key naming the topic)."""
@@ -229,6 +247,32 @@ def _is_state_key(key: str) -> bool:
     }
 
 
+def _name_endings(entity: Entity) -> list[str]:
+    """Every ending of its names, with its heating said as a heater and a light said as one."""
+    endings: list[str] = []
+    for name in (normalize_name(n) for n in entity.names):
+        words = name.split()
+        for start in range(1, len(words)):
+            ending = " ".join(words[start:])
+            endings.extend(_heating_variants(ending))
+            if entity.component == "light" and not _LIGHT_WORD.search(ending):
+                endings.append(f"{ending} light")
+    return [n for n in dict.fromkeys(endings) if n not in _KIND_WORDS and len(n.split()[0]) > 1]
+
+
+def _unique_noun(registry: Registry, entity: Entity) -> str | None:
+    """The last word of its name when no other device's name has it: the "Panoramic Sunshade" is
+    "the sunshade"."""
+    words = normalize_name(entity.name).split()
+    if len(words) < 2 or words[-1] in _KIND_WORDS or len(words[-1]) < 4:
+        return None
+    noun = words[-1]
+    for other in registry:
+        if other is not entity and any(noun in normalize_name(n).split() for n in other.names):
+            return None
+    return noun
+
+
 def _heating_variants(name: str) -> list[str]:
     """"seat heating" -> "seat heating", "seat heater", "heated seat"; other names as they are."""
     for word in ("heating", "heater", "heat"):
@@ -240,6 +284,17 @@ def _heating_variants(name: str) -> list[str]:
         return [name, base, f"{base} heating", f"{base} heater"]
     return [name]
 
+
+_COUNTED = "window light lamp blind door fan plug speaker heater curtain shade bulb spot spotlight socket lock sensor"
+_PLURALS: dict[str, str] = {
+    **{word: f"{word}s" for word in _COUNTED.split()},
+    **{f"{word}s": f"{word}s" for word in _COUNTED.split()},
+    "switch": "switches",
+    "switches": "switches",
+}
+"""Kinds of device said in the plural for a group of them: "the rear windows"."""
+
+_UNIT_SUFFIX = re.compile(r" (?:minutes|seconds|hours|percent|level|temperature|mins|secs|time|duration)$")
 
 _KIND_SUFFIX: dict[str, re.Pattern[str]] = {
     "lock": re.compile(r" (?:smart )?lock$"),
@@ -257,7 +312,8 @@ _GROUP_WORDS = frozenset(
 
 _KIND_WORDS = _GROUP_WORDS | frozenset(
     "fan window blind curtain shade door garage gate lock switch plug socket heater thermostat tv speaker "
-    "sensor temperature humidity humidifier dehumidifier climate cover valve vacuum siren".split()
+    "sensor temperature humidity humidifier dehumidifier climate cover valve vacuum siren volume brightness mode "
+    "level speed position".split()
 )
 """Also what Home Assistant's sentences read as the kind of device in the speaker's area ("open
 the window", "turn on the fan"), so a device's name without its room is never one of these."""

@@ -607,6 +607,9 @@ def _light_set(entity: Entity, intent: Intent) -> list[Action]:
     return _light_on(entity, params, rgb, kelvin)
 
 
+_TOO_DARK = re.compile(r"\b(?:too dark|so dark|very dark|can'?t see|hard to see|dark in here)\b", re.IGNORECASE)
+
+
 def dimmable(entity: Entity) -> bool:
     return bool(light_color_modes(entity) & _BRIGHTNESS_MODES)
 
@@ -615,8 +618,10 @@ def _light_set_relative(entity: Entity, intent: Intent) -> list[Action]:
     if entity.component != "light":
         raise ActionError(f"{sentence(spoken_name(entity))} isn't a light.")
     brighter = float(intent.slots.get("brightness_step") or 0) > 0
-    if brighter and not dimmable(entity) and entity.state.get("state") != "on":
-        # "It's too dark in here" where the light only switches: brighter is on.
+    off = entity.state.get("state") != "on"
+    if brighter and off and (not dimmable(entity) or _TOO_DARK.search(intent.text)):
+        # "It's too dark in here" with the light off: it goes on, at its own brightness. "A bit
+        # brighter" steps up from off, as Home Assistant's brightness_step_pct does.
         return _light_on(entity, {})
     return _light_on(entity, {"brightness": _pct_to_brightness(light_percent(entity, intent))})
 

@@ -47,10 +47,14 @@ _BLOCKERS = re.compile(
     r"|\b(?:music|songs?|play|playing|radio|podcasts?|audiobooks?|volume|alarms?|remind|reminder|weather|news"
     r"|email|call|message|tv|television|speakers?|spotify|movie|show me|list)\b"
     r"|\b(?:look up|search|find|buy|order|shops?|price|cost|recommend|tell me|explain)\b"
-    r"|\d|\b(?:percent|half|halfway|quarter|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty"
+)
+"""Questions, negations, schedules and other domains: never paraphrased."""
+
+_LEVEL = re.compile(
+    r"\d|\b(?:percent|half|halfway|quarter|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty"
     r"|fifty|sixty|seventy|eighty|ninety|hundred)\b"
 )
-"""Questions, negations, schedules, other domains and numbers (a level it would drop): never paraphrased."""
+"""A level said ("down to twenty percent"): dimmer or brighter would drop it, so none is read."""
 
 _ACTIONS: dict[str, re.Pattern[str]] = {
     "off": re.compile(
@@ -140,7 +144,7 @@ def _read(words: str, registry: Registry) -> _Reading | None:
         kind, target = "vacuum", f"the {normalize_name(entity.name)}"
     elif "plug" in kinds or "fan" in kinds:
         entity = _only(registry, lambda e: _is_plug(e) if "plug" in kinds else _is_fan_in(e, area))
-        if entity is None:
+        if entity is None or _unknown_kind_of(words, "plug" if "plug" in kinds else "fan", entity):
             return None
         kind, target = "on_off", f"the {normalize_name(entity.name)}"
     elif ("light" in kinds or (_here_or_area(area, words) and _light_only_actions(words))) and _known_places(
@@ -155,7 +159,7 @@ def _read(words: str, registry: Registry) -> _Reading | None:
         # "Vacuum" names the device, so it is not also the action: "vacuum out the car" starts nothing.
         words = re.sub(rf"\b(?:{_KIND_WORDS['vacuum']})\b", " ", words)
     action = _action(words, kind, colour)
-    if action is None:
+    if action is None or (action in ("dimmer", "brighter") and _LEVEL.search(words)):
         return None
     return _Reading(action, target)
 
@@ -189,6 +193,18 @@ def _kind_of(entity: Entity) -> str:
     if _mentions(entity, "coffee"):
         return "coffee"
     return "on_off"
+
+
+def _unknown_kind_of(words: str, kind: str, entity: Entity) -> bool:
+    """"The extractor fan" where the only fan is the nursery's: a word before the kind that is not
+    in the device's name says it is another device."""
+    said = re.search(rf"\b(\w+) (?:{_KIND_WORDS[kind]})\b", words)
+    if said is None or said.group(1) in _ARTICLES:
+        return False
+    return not _mentions(entity, said.group(1)) and normalize_name(entity.area or "") != said.group(1)
+
+
+_ARTICLES = frozenset("the a an my our this that your his her their on off".split())
 
 
 def _is_plug(entity: Entity) -> bool:

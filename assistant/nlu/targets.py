@@ -129,8 +129,8 @@ class _StandIn:
 
 
 _STAND_INS: dict[str, _StandIn] = {
-    "HassMediaNext": _StandIn("button", ("next track", "next song", "skip track", "skip")),
-    "HassMediaPrevious": _StandIn("button", ("previous track", "previous song", "last track")),
+    "HassMediaNext": _StandIn("button", ("next track", "next song", "skip track", "skip", "next")),
+    "HassMediaPrevious": _StandIn("button", ("previous track", "previous song", "last track", "previous")),
     "HassMediaPause": _StandIn("button", ("pause",)),
     "HassMediaUnpause": _StandIn("button", ("play", "resume")),
     "HassSetVolume": _StandIn("number", ("volume",)),
@@ -279,13 +279,10 @@ def _filter_by_name(
     group = registry.group_names().get(key)
     if group:
         return [e for e in pool if e in group]
-    here = normalize_name(area_context) if area_context else None
-    return [
-        e
-        for e in pool
-        if key in registry.other_names(e)
-        or (here is not None and normalize_name(e.area or "") == here and key in registry.names_in_room(e))
-    ]
+    in_room = registry.room_names(area_context).get(key) if area_context else None
+    if in_room is None:
+        in_room = registry.house_room_names().get(key)
+    return [e for e in pool if e is in_room or key in registry.other_names(e)]
 
 
 def _disambiguate(candidates: list[Entity], area_context: str | None, intent: str | None) -> list[Entity]:

@@ -56,7 +56,7 @@ from assistant.nlu.asr_repair import repair
 from assistant.nlu.catalogue import spec
 from assistant.nlu.targets import INTENT_DOMAINS, resolve_targets
 from assistant.nlu.types import Intent
-from assistant.registry import Registry, normalize_name
+from assistant.registry import Entity, Registry, normalize_name
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -81,6 +81,7 @@ BUTTON_COMMAND_LIST = "asst_button_command"
 """Slot list of buttons named for what they do, said as a command ("restart the router")."""
 
 _FUZZY_SLOTS = ("name", "area", "floor")
+_NUMBER_WORDS = {str(n): word for n, word in enumerate("zero one two three four five six seven eight nine ten".split())}
 _WARM_UP_SENTENCES = ("set the temperature to twenty one degrees", "set it to forty two point five")
 _WORD = re.compile(r"[\w'.%-]+")
 _MAX_FUZZY_WORDS = 5
@@ -117,6 +118,10 @@ class _SlotLists:
     signature: int
     lists: dict[str, TextSlotList]
     names: Trie
+    room_names: dict[str, Trie] = field(default_factory=dict)
+    """Per area (normalized): the names its devices have only there ("the ceiling light")."""
+    vocabulary: frozenset[str] = frozenset()
+    """Every word of every name, area and floor: words the fuzzy pass never takes as misheard."""
     fuzzy: dict[str, dict[str, str]] = field(default_factory=dict)
     """Per fuzzy slot: normalized, space-free spoken form -> the list value to say instead."""
 
@@ -217,7 +222,11 @@ class TemplateMatcher:
         assert self._slot_lists is not None
         lists = dict(self._slot_lists.lists)
         lowered = text.lower()
-        lists["name"] = TextSlotList(name="name", values=[found[2] for found in self._slot_lists.names.find(lowered)])
+        found = [value for _, _, value in self._slot_lists.names.find(lowered)]
+        area = normalize_name(str(context["area"]["value"])) if context else None
+        if area in self._slot_lists.room_names:
+            found += [value for _, _, value in self._slot_lists.room_names[area].find(lowered)]
+        lists["name"] = TextSlotList(name="name", values=found)
         return recognize_best(
             text,
             self._candidate_intents(text, has_area=context is not None),
@@ -296,6 +305,13 @@ class TemplateMatcher:
                 for slot in _FUZZY_SLOTS:
                     replacement = self._closest(slot, spoken)
                     if replacement is not None and normalize_name(replacement) != normalize_name(spoken):
+                        kept = _squash(replacement)
+                        said = normalize_name(spoken).split()
+                        if any(w in self._slot_lists.vocabulary and w not in kept for w in said):
+                            # "The rear seat heating" is not a misheard "driver seat heating": a
+                            # word the house uses elsewhere was said, not misheard ("sun roof" is
+                            # still "sunroof").
+                            continue
                         score = fuzz.ratio(_squash(spoken), _squash(replacement))
                         found.append(_Correction(start, end, replacement, score))
         found.sort(key=lambda c: (-c.score, -(c.end - c.start)))
@@ -489,37 +505,53 @@ def _registry_signature(registry: Registry) -> int:
     )
 
 
+def _name_context(entity: Entity) -> dict[str, Any]:
+    context: dict[str, Any] = {"domain": entity.component}
+    if entity.device_class:
+        context["device_class"] = entity.device_class
+    return context
+
+
 def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
     name_tuples: list[tuple[str, str, dict[str, Any]]] = []
+    room_tuples: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
     button_commands: list[tuple[str, str, dict[str, Any]]] = []
     options: dict[str, str] = {}
     presets: dict[str, str] = {}
     for entity in registry:
-        context: dict[str, Any] = {"domain": entity.component}
-        if entity.device_class:
-            context["device_class"] = entity.device_class
-        for name in (*entity.names, *registry.other_names(entity), *registry.names_in_room(entity)):
+        context = _name_context(entity)
+        for name in (*entity.names, *registry.other_names(entity)):
             name = name.strip()
             if name:
                 name_tuples.append((name, name, context))
+
         if entity.component == "button":
             button_commands += [(n, n, context) for n in registry.other_names(entity) if " the " in n]
         if entity.component == "select":
             for option in entity.config.get("options") or ():
                 options.setdefault(normalize_name(str(option)), str(option))
+                spoken_number = _NUMBER_WORDS.get(normalize_name(str(option)))
+                if spoken_number is not None:
+                    # Seat heating levels "1", "2", "3" said as "one", "level two".
+                    options.setdefault(spoken_number, str(option))
+                    options.setdefault(f"level {spoken_number}", str(option))
         if entity.component == "fan":
             for preset in entity.config.get("preset_modes") or ():
                 presets.setdefault(normalize_name(str(preset)), str(preset))
-    for group, members in registry.group_names().items():
-        name_tuples.append((group, group, {"domain": members[0].component}))
+    for area in registry.areas:
+        room_tuples[normalize_name(area)] = [
+            (name, name, _name_context(entity)) for name, entity in registry.room_names(area).items()
+        ]
+    name_tuples += [(name, name, _name_context(entity)) for name, entity in registry.house_room_names().items()]
+    groups = [(group, group, {"domain": members[0].component}) for group, members in registry.group_names().items()]
     area_names = [
         spoken.strip() for area, aliases in registry.areas.items() for spoken in (area, *aliases) if spoken.strip()
     ]
     floor_names = [floor.strip() for floor in registry.floors if floor.strip()]
 
-    name_list = TextSlotList.from_tuples(name_tuples, allow_template=False, name="name")
+    name_list = TextSlotList.from_tuples([*name_tuples, *groups], allow_template=False, name="name")
     names = Trie()
-    for value, (name, _, _) in zip(name_list.values, name_tuples, strict=True):
+    for value, (name, _, _) in zip(name_list.values, [*name_tuples, *groups], strict=True):
         names.insert(name.lower(), value)
     lists = {
         "name": name_list,
@@ -534,7 +566,17 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
         "area": {_squash(area): area for area in area_names},
         "floor": {_squash(floor): floor for floor in floor_names},
     }
-    return _SlotLists(signature=signature, lists=lists, names=names, fuzzy=fuzzy)
+    room_names: dict[str, Trie] = {}
+    for area, tuples in room_tuples.items():
+        room_names[area] = Trie()
+        values = TextSlotList.from_tuples(tuples, allow_template=False).values
+        for value, (name, _, _) in zip(values, tuples, strict=True):
+            room_names[area].insert(name.lower(), value)
+    spellings = (*(name for name, _, _ in name_tuples), *area_names, *floor_names)
+    vocabulary = frozenset(word for spoken in spellings for word in normalize_name(spoken).split())
+    return _SlotLists(
+        signature=signature, lists=lists, names=names, room_names=room_names, vocabulary=vocabulary, fuzzy=fuzzy
+    )
 
 
 def _squash(text: str) -> str:
