@@ -144,6 +144,8 @@ class Conversation:
         self._clock = clock
         self._context: _Context | None = None
         self._pending: _Pending | None = None
+        self._added_to: list[Entity] = []
+        """Devices of the last turn that a follow-up such as "and the rear one too" added to."""
 
     @property
     def awaiting_confirmation(self) -> bool:
@@ -472,6 +474,9 @@ class Conversation:
         also = _ALSO.fullmatch(words)
         if also:
             targets = self._targets_like(also.group(1), last.targets)
+            if targets and (re.match(r"(?:and|an|also|plus)\b", words) or re.search(r"\b(?:too|as well)$", words)):
+                # "And the rear one too": "them" now means both.
+                self._added_to = [e for e in last.targets if e not in targets]
             if targets:
                 slots = {k: v for k, v in last.slots.items() if k not in ("name", "area", "floor")}
                 return Intent(last.name, slots, targets, source="dialogue", text=text)
@@ -583,7 +588,10 @@ class Conversation:
 
     def _remember(self, intent: Intent) -> None:
         if intent.targets:
+            if self._added_to:
+                intent = replace(intent, targets=[*self._added_to, *intent.targets])
             self._context = _Context(intent, self._clock())
+        self._added_to = []
 
     def _needs_confirmation(self, intent: Intent) -> bool:
         protected = set(self.settings.confirm)
@@ -740,8 +748,11 @@ def _repeat_step(last: Intent, words: str) -> Intent | None:
 
 
 def _tidy(text: str) -> str:
-    """The command without the words around it that never change it ("ok", "please", "instead")."""
-    return TRAILING_FILLER.sub("", LEADING_FILLER.sub("", text)) or text
+    """The command without the words around it that never change it ("ok", "please", "instead",
+    "its freezing" before "switch my climate to heat")."""
+    text = TRAILING_FILLER.sub("", LEADING_FILLER.sub("", text)) or text
+    preamble = _INLINE_PREAMBLE.match(text.lower())
+    return text[preamble.end():] if preamble else text
 
 
 def _new_value(last: Intent, words: str) -> Intent | None:

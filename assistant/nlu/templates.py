@@ -324,6 +324,10 @@ class TemplateMatcher:
         key = _squash(spoken)
         if len(key) < _MIN_FUZZY_CHARS or not choices:
             return None
+        shortened = {choices[k] for k in choices if _shortened(spoken, choices[k])}
+        if len(shortened) == 1:
+            # "The regen braking" for "Regenerative Braking".
+            return shortened.pop()
         ranked = process.extract(
             key,
             choices.keys(),
@@ -577,6 +581,14 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
     return _SlotLists(
         signature=signature, lists=lists, names=names, room_names=room_names, vocabulary=vocabulary, fuzzy=fuzzy
     )
+
+
+def _shortened(spoken: str, name: str) -> bool:
+    """Whether `spoken` is `name` with some words cut short ("regen braking")."""
+    said, full = normalize_name(spoken).split(), normalize_name(name).split()
+    if len(said) != len(full) or said == full:
+        return False
+    return all(s == f or (len(s) >= 5 and f.startswith(s)) for s, f in zip(said, full, strict=True))
 
 
 def _squash(text: str) -> str:
