@@ -39,7 +39,7 @@ STOP_WORDS = {"stop", "cancel", "never mind", "nevermind", "be quiet", "shut up"
 
 TIMER_INTENTS = {"HassStartTimer", "HassCancelTimer", "HassCancelAllTimers", "HassPauseTimer", "HassUnpauseTimer",
                  "HassIncreaseTimer", "HassDecreaseTimer", "HassTimerStatus"}
-FILLERS = re.compile(r"\b(again|too|as well|also|please|now|then|both)\b", re.IGNORECASE)
+FILLERS = re.compile(r"\b(again|too|as well|also|please|now|then|both|back)\b", re.IGNORECASE)
 
 LEADING_FILLER = re.compile(
     r"^\s*(?:(?:ok|okay|so|um+|uh+|er+m?|m+|hmm+|well|hey|hi|hello(?: there)?|good (?:morning|afternoon|evening)"
@@ -434,6 +434,14 @@ class Conversation:
         last = context.intent
         if not last.targets:
             return None
+        if re.search(r"\bmine\b", words):
+            # "Turn mine off" after the driver turned on the passenger's heated seat.
+            mine = self._targets_like("mine", last.targets)
+            if not mine:
+                return None
+            last = replace(last, targets=mine)
+            words = re.sub(r"\bmine\b", "it", words)
+            text = words
         again = _repeat_step(last, words)
         if again is not None:
             return replace(again, source="dialogue", text=text)
@@ -505,11 +513,11 @@ class Conversation:
         A named entity of another kind counts only when both kinds are simply switched on and off:
         after "unlock the front door", "and the garage door" must not close the garage.
         """
-        key = re.sub(r" (?:one|ones)$", "", normalize_name(spoken))
+        key = re.sub(r" (?:one|ones|s)$", "", normalize_name(spoken))
         components = {e.component for e in previous}
         if key in ("mine", "me", "my side", "my seat", "my one", "my zone") and self.area:
             # "And mine": the same kind of device in the speaker's own zone.
-            return [e for e in self.registry.in_area(self.area) if e.component in components and e not in previous]
+            return [e for e in self.registry.in_area(self.area) if e.component in components]
         named = [
             e
             for e in entities_named(self.registry, key, self.area)
@@ -711,7 +719,7 @@ _NEW_VALUE = re.compile(
 
 _COMPARATIVE = re.compile(
     r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) )?(?:brighter|dimmer|darker|warmer|cooler|colder|hotter"
-    r"|faster|slower|louder|quieter|higher|lower)(?: please| still)?"
+    r"|faster|slower|louder|quieter|higher|lower)(?: please| still| again)?"
 )
 _MORE = re.compile(r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) |some |even |a little )?more(?: please| still)?"
                    r"|again|once more|one more time|further")

@@ -7,11 +7,12 @@ the config, written with the same keys as a discovery payload. The registry is o
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 # Home Assistant MQTT platforms the assistant can drive or read.
 COMPONENTS: frozenset[str] = frozenset(
@@ -80,6 +81,20 @@ class Entity:
         return [self.name, *self.aliases]
 
 
+_T = TypeVar("_T")
+
+
+def _memoised(method: Callable[..., _T]) -> Callable[..., _T]:
+    """A Registry method whose result only changes with the entities and areas."""
+
+    @functools.wraps(method)
+    def cached(registry: Registry, *args: Any) -> _T:
+        key = (method.__name__, *(a.unique_id if isinstance(a, Entity) else a for a in args))
+        return registry.derived(key, lambda: method(registry, *args))
+
+    return cached
+
+
 class Registry:
     """All known entities, indexed by unique id, with lookup by area and state topic."""
 
@@ -87,6 +102,9 @@ class Registry:
         self._entities: dict[str, Entity] = {}
         self.areas: dict[str, list[str]] = {}
         """Known areas: canonical name -> aliases (from config and from devices)."""
+        self._version = 0
+        self._derived: dict[Any, Any] = {}
+        self._derived_for: Any = None
         self.floors: dict[str, list[str]] = {}
         """Known floors: name -> the areas on it."""
 
@@ -105,8 +123,18 @@ class Registry:
                 return entity
         return None
 
+    def derived(self, key: Any, compute: Callable[[], _T]) -> _T:
+        """`compute()`, kept until an entity or an area changes (names are derived on every match)."""
+        signature = (self._version, tuple((area, tuple(aliases)) for area, aliases in self.areas.items()))
+        if signature != self._derived_for:
+            self._derived, self._derived_for = {}, signature
+        if key not in self._derived:
+            self._derived[key] = compute()
+        return self._derived[key]  # type: ignore[no-any-return]
+
     def upsert(self, entity: Entity) -> Entity:
         """Add or replace an entity; the known state survives a re-announcement."""
+        self._version += 1
         previous = self._entities.get(entity.unique_id)
         if previous is not None and not entity.state:
             entity.state = previous.state
@@ -116,6 +144,7 @@ class Registry:
         return entity
 
     def remove(self, unique_id: str) -> Entity | None:
+        self._version += 1
         return self._entities.pop(unique_id, None)
 
     def in_area(self, area: str) -> list[Entity]:
@@ -126,13 +155,28 @@ class Registry:
         return [e for e in self._entities.values() if e.component in components]
 
     def find_area(self, spoken: str) -> str | None:
-        """The canonical area for a spoken area name or alias, if any."""
+        """The canonical area for a spoken area name or alias, if any ("the dining" is the
+        Dining Room: `short_area_names`)."""
         key = normalize_name(spoken)
         for area, aliases in self.areas.items():
             if key == normalize_name(area) or key in (normalize_name(a) for a in aliases):
                 return area
-        return None
+        return self.short_area_names().get(key)
 
+    @_memoised
+    def short_area_names(self) -> dict[str, str]:
+        """"Dining" for the Dining Room, "sitting" for the Sitting Room: an area named "<X> Room"
+        answers to "<X>" when nothing else is called that."""
+        taken = {normalize_name(n) for e in self for n in e.names}
+        taken |= {normalize_name(a) for area, aliases in self.areas.items() for a in (area, *aliases)}
+        short: dict[str, str] = {}
+        for area in self.areas:
+            key = normalize_name(area)
+            if key.endswith(" room") and key[: -len(" room")] not in taken:
+                short[key[: -len(" room")]] = area
+        return short
+
+    @_memoised
     def other_names(self, entity: Entity) -> list[str]:
         """Its heating said as a heater ("Steering Wheel Heating" is the "heated steering wheel"),
         and a lock or plug without the word for its kind (the "Front Door Lock" is "the front
@@ -142,8 +186,9 @@ class Registry:
         noun = _unique_noun(self, entity)
         if noun is not None:
             derived.append(noun)
-        if entity.component in ("select", "number"):
-            # "Set the heat pump to hot water only": a device's one setting of its kind, by the device.
+        if entity.component in ("select", "number", "button"):
+            # "Set the heat pump to hot water only", "ring the doorbell": a device's one setting or
+            # button, by the device.
             same_device = [e for e in self if e.device_name == entity.device_name and e.component == entity.component]
             if entity.device_name and len(same_device) == 1:
                 derived.append(normalize_name(entity.device_name))
@@ -159,6 +204,7 @@ class Registry:
             derived += [re.sub(r"^(\w+) (?!the )", r"\1 the ", n) for n in spaced]
         return [n for n in dict.fromkeys(derived) if n not in known and n and n not in _GROUP_WORDS]
 
+    @_memoised
     def group_names(self) -> dict[str, list[Entity]]:
         """"The rear windows": the devices of one kind that share a word of their names.
 
@@ -185,6 +231,7 @@ class Registry:
             if len(members) > 1 and len({e.component for e in members}) == 1
         }
 
+    @_memoised
     def house_room_names(self) -> dict[str, Entity]:
         """Room names of two words or more that only one device of the whole house has: "the
         night light" said in the front room is still the nursery's."""
@@ -196,6 +243,7 @@ class Registry:
         taken = {normalize_name(n) for e in self for n in e.names}
         return {n: es[0] for n, es in owners.items() if len(es) == 1 and n not in taken}
 
+    @_memoised
     def room_names(self, area: str) -> dict[str, Entity]:
         """What the devices of `area` are called by someone there: the end of their names.
 
@@ -285,7 +333,9 @@ def _heating_variants(name: str) -> list[str]:
     return [name]
 
 
-_COUNTED = "window light lamp blind door fan plug speaker heater curtain shade bulb spot spotlight socket lock sensor"
+_COUNTED = (
+    "window light lamp blind door fan plug speaker heater curtain shade bulb spot spotlight socket lock sensor seat"
+)
 _PLURALS: dict[str, str] = {
     **{word: f"{word}s" for word in _COUNTED.split()},
     **{f"{word}s": f"{word}s" for word in _COUNTED.split()},

@@ -1060,6 +1060,16 @@ def _fan_speed(entity: Entity, intent: Intent) -> list[Action]:
     return [_send(entity, "percentage_command_topic", "percentage_command_template", value)]
 
 
+def _humidifier_mode(entity: Entity, intent: Intent) -> list[Action]:
+    if entity.component != "humidifier" or not entity.config.get("mode_command_topic"):
+        raise _cannot(entity, "change mode")
+    spoken = _slot_text(intent, "mode", "mode")
+    mode = _match_option(spoken, entity.config.get("modes", []))
+    if mode is None:
+        raise ActionError(f"{sentence(spoken_name(entity))} has no {normalize_name(spoken)} mode.")
+    return [_send(entity, "mode_command_topic", "mode_command_template", mode)]
+
+
 def _fan_preset(entity: Entity, intent: Intent) -> list[Action]:
     if entity.component != "fan" or not entity.config.get("preset_mode_command_topic"):
         raise _cannot(entity, "change preset")
@@ -1245,6 +1255,7 @@ _BUILDERS: dict[str, Callable[[Entity, Intent], list[Action]]] = {
     "HassFanSetSpeedRelative": _fan_speed,
     "HassFanSetPreset": _fan_preset,
     "HassHumidifierSetHumidity": _humidity,
+    "HassHumidifierSetMode": _humidifier_mode,
     "HassSelectOption": _select,
     "HassNumberSet": _number,
     "HassNumberSetRelative": _number,

@@ -117,6 +117,7 @@ INTENTS: dict[str, IntentSpec] = {
         IntentSpec("HassNavigate", "navigate to a spoken destination (car)", (*TARGET_SLOTS, "destination")),
         IntentSpec("HassButtonPress", "press a button", TARGET_SLOTS),
         IntentSpec("HassHumidifierSetHumidity", "set target humidity", (*TARGET_SLOTS, "humidity")),
+        IntentSpec("HassHumidifierSetMode", "set a humidifier's mode (laundry, sleep...)", (*TARGET_SLOTS, "mode")),
         IntentSpec("HassWaterHeaterSetTemperature", "set water heater temperature", (*TARGET_SLOTS, "temperature")),
         IntentSpec("HassAlarmArm", "arm the alarm; arm_mode home/away/night", (*TARGET_SLOTS, "arm_mode")),
         IntentSpec("HassAlarmDisarm", "disarm the alarm", TARGET_SLOTS),

@@ -149,6 +149,10 @@ def _preset(intent: Intent, entity: Entity) -> str:
     return f"set to {normalize_name(str(intent.slots.get('preset_mode', '')))}"
 
 
+def _humidifier_mode(intent: Intent, entity: Entity) -> str:
+    return f"set to {normalize_name(str(intent.slots.get('mode', '')))}"
+
+
 def _humidity(intent: Intent, entity: Entity) -> str:
     return f"set to {acts.target_humidity(entity, intent)} percent"
 
@@ -192,6 +196,10 @@ _PHRASES: dict[str, Callable[[Intent, Entity], str]] = {
     "HassFanSetSpeed": _fan_speed,
     "HassFanSetSpeedRelative": _fan_speed,
     "HassFanSetPreset": _preset,
+    "HassHumidifierSetMode": _humidifier_mode,
+    "HassStopCover": _fixed("stopped"),
+    "HassVacuumPause": _fixed("paused"),
+    "HassVacuumStop": _fixed("stopped"),
     "HassHumidifierSetHumidity": _humidity,
     "HassSelectOption": _select,
     "HassNumberSet": _number,

@@ -77,6 +77,8 @@ SELECT_OPTION_LIST = "asst_select_option"
 """Slot list of every option of every select entity (spoken form -> the option to send)."""
 FAN_PRESET_LIST = "asst_fan_preset"
 """Slot list of every preset mode of every fan."""
+HUMIDIFIER_MODE_LIST = "asst_humidifier_mode"
+"""Slot list of every mode of every humidifier."""
 BUTTON_COMMAND_LIST = "asst_button_command"
 """Slot list of buttons named for what they do, said as a command ("restart the router")."""
 
@@ -215,6 +217,7 @@ class TemplateMatcher:
                 e.name == "area" and e.text and f" {normalize_name(e.text)} " in said for e in result.entities_list
             )
             targets = resolve_targets(self._registry, slots, area_name, intent=intent_name, area_said=area_said)
+            targets = _one_of_kind(targets, said)
         _LOGGER.debug("%r -> %s %s -> %s", heard, intent_name, slots, [e.entity_id for e in targets])
         return Intent(name=intent_name, slots=slots, targets=targets, source="template", text=text)
 
@@ -522,6 +525,7 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
     button_commands: list[tuple[str, str, dict[str, Any]]] = []
     options: dict[str, str] = {}
     presets: dict[str, str] = {}
+    humidifier_modes: dict[str, str] = {}
     for entity in registry:
         context = _name_context(entity)
         for name in (*entity.names, *registry.other_names(entity)):
@@ -542,6 +546,9 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
         if entity.component == "fan":
             for preset in entity.config.get("preset_modes") or ():
                 presets.setdefault(normalize_name(str(preset)), str(preset))
+        if entity.component == "humidifier":
+            for mode in entity.config.get("modes") or ():
+                humidifier_modes.setdefault(normalize_name(str(mode)), str(mode))
     for area in registry.areas:
         room_tuples[normalize_name(area)] = [
             (name, name, _name_context(entity)) for name, entity in registry.room_names(area).items()
@@ -551,6 +558,7 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
     area_names = [
         spoken.strip() for area, aliases in registry.areas.items() for spoken in (area, *aliases) if spoken.strip()
     ]
+    area_names += list(registry.short_area_names())
     floor_names = [floor.strip() for floor in registry.floors if floor.strip()]
 
     name_list = TextSlotList.from_tuples([*name_tuples, *groups], allow_template=False, name="name")
@@ -563,6 +571,9 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
         "floor": TextSlotList.from_tuples(((f, f) for f in floor_names), allow_template=False, name="floor"),
         SELECT_OPTION_LIST: TextSlotList.from_tuples(options.items(), allow_template=False, name=SELECT_OPTION_LIST),
         FAN_PRESET_LIST: TextSlotList.from_tuples(presets.items(), allow_template=False, name=FAN_PRESET_LIST),
+        HUMIDIFIER_MODE_LIST: TextSlotList.from_tuples(
+            humidifier_modes.items(), allow_template=False, name=HUMIDIFIER_MODE_LIST
+        ),
         BUTTON_COMMAND_LIST: TextSlotList.from_tuples(button_commands, allow_template=False, name=BUTTON_COMMAND_LIST),
     }
     fuzzy = {
@@ -581,6 +592,28 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
     return _SlotLists(
         signature=signature, lists=lists, names=names, room_names=room_names, vocabulary=vocabulary, fuzzy=fuzzy
     )
+
+
+def _one_of_kind(targets: list[Entity], said: str) -> list[Entity]:
+    """"Dim the dining light" in a dining room with a "Dining Table Light" and "Display Cabinet
+    Lights": the one light whose name ends in the singular that was said. Home Assistant reads
+    the area and the kind (every light there); a name said in the singular means one device,
+    and "lamp" means the lights called lamps."""
+    if re.search(r"\blamps?\b", said) and targets and all(e.component == "light" for e in targets):
+        # A lamp is not any light: "turn on the lamp" in a hall with only a ceiling light is
+        # nothing Home Assistant's "lamp means light" should guess at.
+        targets = [e for e in targets if re.search(r"\blamps?\b", normalize_name(" ".join(e.names)))]
+    if len(targets) < 2:
+        return targets
+    for kind in _SINGULAR_KINDS:
+        if re.search(rf"\b(?:the|my|this|that) (?:\w+ ){{0,3}}{kind}\b(?!s)", said):
+            ending = [e for e in targets if normalize_name(e.name).endswith(f" {kind}")]
+            if len(ending) == 1:
+                return ending
+    return targets
+
+
+_SINGULAR_KINDS = ("light", "lamp", "fan", "heater", "radiator", "blind", "curtain")
 
 
 def _shortened(spoken: str, name: str) -> bool:
