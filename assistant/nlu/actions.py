@@ -1061,23 +1061,22 @@ def _fan_speed(entity: Entity, intent: Intent) -> list[Action]:
 
 
 def _humidifier_mode(entity: Entity, intent: Intent) -> list[Action]:
-    if entity.component != "humidifier" or not entity.config.get("mode_command_topic"):
-        raise _cannot(entity, "change mode")
-    spoken = _slot_text(intent, "mode", "mode")
-    mode = _match_option(spoken, entity.config.get("modes", []))
-    if mode is None:
-        raise ActionError(f"{sentence(spoken_name(entity))} has no {normalize_name(spoken)} mode.")
-    return [_send(entity, "mode_command_topic", "mode_command_template", mode)]
+    return _named_mode(entity, intent, "humidifier", "mode", "modes", "mode")
 
 
 def _fan_preset(entity: Entity, intent: Intent) -> list[Action]:
-    if entity.component != "fan" or not entity.config.get("preset_mode_command_topic"):
-        raise _cannot(entity, "change preset")
-    spoken = _slot_text(intent, "preset_mode", "preset")
-    preset = _match_option(spoken, entity.config.get("preset_modes", []))
-    if preset is None:
-        raise ActionError(f"{sentence(spoken_name(entity))} has no {normalize_name(spoken)} preset.")
-    return [_send(entity, "preset_mode_command_topic", "preset_mode_command_template", preset)]
+    return _named_mode(entity, intent, "fan", "preset_mode", "preset_modes", "preset")
+
+
+def _named_mode(entity: Entity, intent: Intent, component: str, key: str, choices: str, what: str) -> list[Action]:
+    """A mode chosen by name from the device's list (`{key}_command_topic`, `{choices}`)."""
+    if entity.component != component or not entity.config.get(f"{key}_command_topic"):
+        raise _cannot(entity, f"change {what}")
+    spoken = _slot_text(intent, key, what)
+    chosen = _match_option(spoken, entity.config.get(choices, []))
+    if chosen is None:
+        raise ActionError(f"{sentence(spoken_name(entity))} has no {normalize_name(spoken)} {what}.")
+    return [_send(entity, f"{key}_command_topic", f"{key}_command_template", chosen)]
 
 
 def target_humidity(entity: Entity, intent: Intent) -> int:
