@@ -312,7 +312,10 @@ def _unique_noun(registry: Registry, entity: Entity) -> str | None:
     """The last word of its name when no other device's name has it: the "Panoramic Sunshade" is
     "the sunshade"."""
     words = normalize_name(entity.name).split()
-    if len(words) < 2 or words[-1] in _KIND_WORDS or len(words[-1]) < 4:
+    if entity.component in ("sensor", "binary_sensor") or len(words) < 2 or words[-1] in _KIND_WORDS:
+        # A reading's last word is often an everyday one ("Energy Today"): only devices you act on.
+        return None
+    if len(words[-1]) < 4:
         return None
     noun = words[-1]
     for other in registry:
