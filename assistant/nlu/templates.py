@@ -122,6 +122,8 @@ class _SlotLists:
     names: Trie
     room_names: dict[str, Trie] = field(default_factory=dict)
     """Per area (normalized): the names its devices have only there ("the ceiling light")."""
+    fuzzy_words: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    """Per fuzzy slot: each list value, as its normalized words (for shortened words)."""
     vocabulary: frozenset[str] = frozenset()
     """Every word of every name, area and floor: words the fuzzy pass never takes as misheard."""
     fuzzy: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -327,7 +329,8 @@ class TemplateMatcher:
         key = _squash(spoken)
         if len(key) < _MIN_FUZZY_CHARS or not choices:
             return None
-        shortened = {choices[k] for k in choices if _shortened(spoken, choices[k])}
+        said = normalize_name(spoken).split()
+        shortened = {name for name, words in self._slot_lists.fuzzy_words[slot].items() if _shortened(said, words)}
         if len(shortened) == 1:
             # "The regen braking" for "Regenerative Braking".
             return shortened.pop()
@@ -589,8 +592,15 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
             room_names[area].insert(name.lower(), value)
     spellings = (*(name for name, _, _ in name_tuples), *area_names, *floor_names)
     vocabulary = frozenset(word for spoken in spellings for word in normalize_name(spoken).split())
+    fuzzy_words = {slot: {n: normalize_name(n).split() for n in set(by.values())} for slot, by in fuzzy.items()}
     return _SlotLists(
-        signature=signature, lists=lists, names=names, room_names=room_names, vocabulary=vocabulary, fuzzy=fuzzy
+        signature=signature,
+        lists=lists,
+        names=names,
+        room_names=room_names,
+        vocabulary=vocabulary,
+        fuzzy=fuzzy,
+        fuzzy_words=fuzzy_words,
     )
 
 
@@ -616,9 +626,8 @@ def _one_of_kind(targets: list[Entity], said: str) -> list[Entity]:
 _SINGULAR_KINDS = ("light", "lamp", "fan", "heater", "radiator", "blind", "curtain")
 
 
-def _shortened(spoken: str, name: str) -> bool:
-    """Whether `spoken` is `name` with some words cut short ("regen braking")."""
-    said, full = normalize_name(spoken).split(), normalize_name(name).split()
+def _shortened(said: list[str], full: list[str]) -> bool:
+    """Whether the words said are a name's words with some cut short ("regen braking")."""
     if len(said) != len(full) or said == full:
         return False
     return all(s == f or (len(s) >= 5 and f.startswith(s)) for s, f in zip(said, full, strict=True))
