@@ -44,11 +44,11 @@ FILLERS = re.compile(r"\b(again|too|as well|also|please|now|then|both|back)\b", 
 LEADING_FILLER = re.compile(
     r"^\s*(?:(?:ok|okay|so|um+|uh+|er+m?|m+|hmm+|well|hey|hi|hello(?: there)?|good (?:morning|afternoon|evening)"
     r"|excuse me|alright|all right|nabu|jarvis|mycroft|alexa|actually|in fact|just|oh|wait|no wait|sorry"
-    r"|never mind|nevermind|no|maybe|perhaps|about|around|thanks|thank you|you can)\b[\s,.!]*)+",
+    r"|never mind|nevermind|no|maybe|perhaps|about|around|thanks|thank you|you can|only)\b[\s,.!]*)+",
     re.IGNORECASE,
 )
 TRAILING_FILLER = re.compile(
-    r"(?:[\s,]+(?:instead|then|after all|first|anyway|as well|in the back|in here|for me|please|completely|fully"
+    r"(?:[\s,]+(?:instead|then|after all|first|anyway|again|as well|in the back|in here|for me|please|completely|fully"
     r"|all the way|if it s no trouble|if it's no trouble"
     r"|thank you(?: ever so much)?"
     r"|for (?:the )?(?:baby|kids|children|her|him|them)))+[\s.!]*$",
@@ -442,6 +442,14 @@ class Conversation:
             last = replace(last, targets=mine)
             words = re.sub(r"\bmine\b", "it", words)
             text = words
+        one = _THE_ONE.search(words)
+        if one is not None:
+            # "Close the passenger one" after the windows were opened.
+            chosen = self._targets_like(one.group(1), last.targets)
+            if len(chosen) == 1:
+                intent = self.templates.match(words[: one.start()] + chosen[0].name + words[one.end():], self.area)
+                if intent is not None and intent.targets:
+                    return replace(intent, source="dialogue", text=text)
         again = _repeat_step(last, words)
         if again is not None:
             return replace(again, source="dialogue", text=text)
@@ -707,6 +715,9 @@ _INLINE_PREAMBLE = re.compile(
 
 _INLINE_REMARK = re.compile(r"\s(?:it s|its|it is|the \w+ is|he s|she s|they re|theyre)\b.*$")
 """A remark said after the command: "close them again its too loud"."""
+
+_THE_ONE = re.compile(r"\bthe ((?:\w+ ){0,2}\w+) ones?\b")
+""""The passenger one", "the rear ones": devices of the kind just talked about, by a word."""
 
 _AND_FIRST = re.compile(r"^\s*(?:(?:and|also|plus|then|oh)\b[\s,]*)+", re.IGNORECASE)
 

@@ -165,15 +165,21 @@ class Registry:
 
     @_memoised
     def short_area_names(self) -> dict[str, str]:
-        """"Dining" for the Dining Room, "sitting" for the Sitting Room: an area named "<X> Room"
-        answers to "<X>" when nothing else is called that."""
+        """"Dining" for the Dining Room, "office" for the Home Office, "passenger" for the Front
+        Passenger seat: an area answers to its first word before "room", or to its last word, when
+        no other area or device is called that."""
         taken = {normalize_name(n) for e in self for n in e.names}
         taken |= {normalize_name(a) for area, aliases in self.areas.items() for a in (area, *aliases)}
+        words = [normalize_name(area).split() for area in self.areas]
         short: dict[str, str] = {}
-        for area in self.areas:
-            key = normalize_name(area)
-            if key.endswith(" room") and key[: -len(" room")] not in taken:
-                short[key[: -len(" room")]] = area
+        for area, spoken in zip(self.areas, words, strict=True):
+            if len(spoken) < 2:
+                continue
+            candidates = [" ".join(spoken[:-1])] if spoken[-1] == "room" else [spoken[-1]]
+            for word in candidates:
+                shared = sum(word in other for other in words) > 1
+                if word not in taken and not shared and word not in _AREA_WORDS:
+                    short[word] = area
         return short
 
     @_memoised
@@ -183,6 +189,14 @@ class Registry:
         door" when it is locked or unlocked)."""
         known = {normalize_name(n) for n in entity.names}
         derived = [v for n in entity.names for v in _heating_variants(normalize_name(n))]
+        if entity.component == "light":
+            # "The bed reading lamp" for the "Bed Reading Light", and the other way round.
+            swapped = {"light": "lamp", "lamp": "light"}
+            for n in (normalize_name(x) for x in entity.names):
+                *rest, last = n.split() or [""]
+                if rest and last in swapped and self.find_area(" ".join(rest)) is None:
+                    # Not "the living room light" for a "Living Room Lamp": that is every light there.
+                    derived.append(" ".join([*rest, swapped[last]]))
         noun = _unique_noun(self, entity)
         if noun is not None:
             derived.append(noun)
@@ -312,7 +326,7 @@ def _unique_noun(registry: Registry, entity: Entity) -> str | None:
     """The last word of its name when no other device's name has it: the "Panoramic Sunshade" is
     "the sunshade"."""
     words = normalize_name(entity.name).split()
-    if entity.component in ("sensor", "binary_sensor") or len(words) < 2 or words[-1] in _KIND_WORDS:
+    if entity.component in ("sensor", "binary_sensor") or len(words) < 2 or words[-1] in _AREA_KIND_WORDS:
         # A reading's last word is often an everyday one ("Energy Today"): only devices you act on.
         return None
     if len(words[-1]) < 4:
@@ -362,6 +376,16 @@ _GROUP_WORDS = frozenset(
 )
 """Words Home Assistant's sentences read as all of a kind in an area, never as one device's name:
 "turn off the light" in a kitchen with two is both, as in Home Assistant."""
+
+_AREA_WORDS = frozenset("room area floor side seat seats zone row level upstairs downstairs".split())
+"""Words that name no area by themselves."""
+
+_AREA_KIND_WORDS = _GROUP_WORDS | frozenset(
+    "light lamp window door blind curtain shade lock switch plug socket sensor cover valve tv speaker climate "
+    "temperature humidity volume brightness mode level speed position".split()
+)
+"""Kinds whose word means every one of them in the area ("the window"), however few the house has;
+"the heater" or "the fan" the house has one of is that one."""
 
 _KIND_WORDS = _GROUP_WORDS | frozenset(
     "fan window blind curtain shade door garage gate lock switch plug socket heater thermostat tv speaker "

@@ -232,6 +232,9 @@ def _areas(words: str, registry: Registry) -> set[str]:
             key = normalize_name(name)
             if key and re.search(rf"\b{re.escape(key)}\b", words):
                 found.add(area)
+    for short, area in registry.short_area_names().items():
+        if area not in found and re.search(rf"\b{re.escape(short)}\b", words):
+            found.add(area)
     return found
 
 
@@ -259,9 +262,19 @@ def _known_places(words: str, registry: Registry) -> bool:
                 return False
         if token in ("in", "inside", "at", "from") and index + 1 < len(tokens):
             place = next((t for t in tokens[index + 1 :] if t not in ("the", "my", "our", "your")), "")
-            if place not in area_words and place not in _PLACE_WORDS:
+            if place in _PLACE_WORDS:
+                continue
+            known = registry.find_area(place) is not None or _area_named_at(words, place, names)
+            if place not in area_words or not known:
                 return False
     return True
+
+
+def _area_named_at(words: str, place: str, names: list[str]) -> bool:
+    """Whether an area's full name is said starting at `place` ("in the home office")."""
+    start = f" {words} ".find(f" {place} ")
+    rest = f" {words} "[start:]
+    return any(rest.startswith(f" {normalize_name(name)} ") for name in names)
 
 
 _ACTION_WORD = re.compile(

@@ -268,23 +268,25 @@ def entities_named(registry: Registry, name: str, area_context: str | None) -> l
 def _filter_by_name(
     registry: Registry, candidates: Iterable[Entity], name: str, area_context: str | None
 ) -> list[Entity]:
-    """Entities by name, else by alias, else by another name: "the heated seat" anywhere, "the
-    ceiling light" for the one in the speaker's own area."""
+    """Entities by name; else the one the speaker's room calls that ("the ceiling light" said in
+    the living room is its "Living Room Ceiling", not the hall's light whose own name is "Ceiling
+    Light"); else by alias; else a group or another name ("the heated seat")."""
     key = normalize_name(name)
     pool = list(candidates)
     by_name = [e for e in pool if normalize_name(e.name) == key]
     if by_name:
         return by_name
+    in_room = registry.room_names(area_context).get(key) if area_context else None
+    if in_room is not None and in_room in pool:
+        return [in_room]
     by_alias = [e for e in pool if any(normalize_name(alias) == key for alias in e.aliases)]
     if by_alias:
         return by_alias
     group = registry.group_names().get(key)
     if group:
         return [e for e in pool if e in group]
-    in_room = registry.room_names(area_context).get(key) if area_context else None
-    if in_room is None:
-        in_room = registry.house_room_names().get(key)
-    return [e for e in pool if e is in_room or key in registry.other_names(e)]
+    in_house = registry.house_room_names().get(key)
+    return [e for e in pool if e is in_house or key in registry.other_names(e)]
 
 
 def _disambiguate(candidates: list[Entity], area_context: str | None, intent: str | None) -> list[Entity]:

@@ -219,7 +219,8 @@ class TemplateMatcher:
                 e.name == "area" and e.text and f" {normalize_name(e.text)} " in said for e in result.entities_list
             )
             targets = resolve_targets(self._registry, slots, area_name, intent=intent_name, area_said=area_said)
-            targets = _one_of_kind(targets, said)
+            if "name" not in slots:
+                targets = _one_of_kind(targets, said)
         _LOGGER.debug("%r -> %s %s -> %s", heard, intent_name, slots, [e.entity_id for e in targets])
         return Intent(name=intent_name, slots=slots, targets=targets, source="template", text=text)
 
