@@ -84,11 +84,18 @@ class SetScore:
         }
 
 
+def set_settings(folder: Path) -> dict[str, Any]:
+    """A set's `set.yaml`: `config` and `retained` (the car profile), `min_right` (the share of
+    turns tests/test_bench_dialogues.py requires, 95 unless said: a set kept untuned says less)."""
+    path = folder / "set.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {} if path.exists() else {}
+
+
 def score_set(folder: Path, config: Config, use_model: bool) -> SetScore:
     """Every dialogue of one set, each a conversation of its own from the house as loaded."""
     retained = folder / "house.jsonl"
-    if (folder / "set.yaml").exists():
-        named = yaml.safe_load((folder / "set.yaml").read_text(encoding="utf-8"))
+    named = set_settings(folder)
+    if "config" in named:
         config = dataclasses.replace(load_config(REPO / named["config"]), llm=config.llm)
         retained = REPO / named["retained"]
     brain = Brain.from_config(config, use_model=use_model, persist_timers=False)

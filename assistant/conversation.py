@@ -44,7 +44,7 @@ FILLERS = re.compile(r"\b(again|too|as well|also|please|now|then|both|back)\b", 
 LEADING_FILLER = re.compile(
     r"^\s*(?:(?:ok|okay|so|um+|uh+|er+m?|m+|hmm+|well|hey|hi|hello(?: there)?|good (?:morning|afternoon|evening)"
     r"|excuse me|alright|all right|nabu|jarvis|mycroft|alexa|actually|in fact|just|oh|wait|no wait|sorry"
-    r"|never mind|nevermind|no|maybe|perhaps|about|around|thanks|thank you|you can|only)\b[\s,.!]*)+",
+    r"|never mind|nevermind|no|maybe|perhaps|about|around|thanks|thank you|you can|only|fine)\b[\s,.!]*)+",
     re.IGNORECASE,
 )
 TRAILING_FILLER = re.compile(
@@ -340,7 +340,8 @@ class Conversation:
     def _per_area(self, text: str) -> list[str] | None:
         """"Set the driver and passenger climate to 21": the same command once for each area."""
         spellings = sorted(
-            {normalize_name(s) for area, aliases in self.registry.areas.items() for s in (area, *aliases)},
+            {normalize_name(s) for area, aliases in self.registry.areas.items() for s in (area, *aliases)}
+            | set(self.registry.short_area_names()),
             key=len, reverse=True,
         )
         if not spellings:
@@ -540,6 +541,10 @@ class Conversation:
         # name begins with what was said.
         begun = [e for e in self.registry if e.component in components and e not in previous
                  and any(normalize_name(n).startswith(key + " ") for n in e.names)]
+        if len(begun) > 1:
+            # "The passenger seat" after the driver's seat heating: its heating, not its massage.
+            kinds = {normalize_name(e.name).split()[-1] for e in previous}
+            begun = [e for e in begun if normalize_name(e.name).split()[-1] in kinds]
         return begun if len(begun) == 1 else []
 
     # --- doing it ---------------------------------------------------------------------------
@@ -733,7 +738,7 @@ _COMPARATIVE = re.compile(
     r"|faster|slower|louder|quieter|higher|lower)(?: please| still| again)?"
 )
 _MORE = re.compile(r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) |some |even |a little )?more(?: please| still)?"
-                   r"|again|once more|one more time|further")
+                   r"|again|once more|one more time|further|(?:one|a) more (?:degree|notch|step)")
 _LESS = re.compile(r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) |even )?less(?: please)?|too much|back a bit")
 
 

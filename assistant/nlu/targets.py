@@ -148,6 +148,7 @@ def resolve_targets(
     *,
     intent: str | None = None,
     area_said: bool = False,
+    said: str = "",
 ) -> list[Entity]:
     """The entities the slots point at, or [] when nothing (or nothing unambiguous) matches.
 
@@ -177,6 +178,10 @@ def resolve_targets(
         if stand_in is not None and not home:
             home = _match(registry, constraints.with_stand_in(stand_in).without_area(), area_context, intent)
         here = registry.in_area(area_context) if area_context else []
+        if len(home) > 1:
+            # "Unlock the doors" in a car with "Door Locks" and a "Glovebox": the one named for
+            # what was said.
+            home = _named_like(home, said)
         if len(home) == 1 and home[0].component in _WHOLE_HOME_DOMAINS and not (
             constraints.device_classes and any(e.component == home[0].component for e in here)
         ):
@@ -321,6 +326,12 @@ def _has_option(entity: Entity, option: str) -> bool:
 def _named_for(entity: Entity, phrases: Collection[str]) -> bool:
     names = [f" {normalize_name(n)} " for n in entity.names]
     return any(f" {phrase} " in name for phrase in phrases for name in names)
+
+
+def _named_like(entities: list[Entity], said: str) -> list[Entity]:
+    spoken = {word.removesuffix("s") for word in normalize_name(said).split() if len(word) > 3}
+    named = [e for e in entities if spoken & {w.removesuffix("s") for n in e.names for w in normalize_name(n).split()}]
+    return named if len(named) == 1 else entities
 
 
 def _same_area(area: str | None, area_context: str | None) -> bool:

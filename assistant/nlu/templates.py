@@ -218,7 +218,9 @@ class TemplateMatcher:
             area_said = any(
                 e.name == "area" and e.text and f" {normalize_name(e.text)} " in said for e in result.entities_list
             )
-            targets = resolve_targets(self._registry, slots, area_name, intent=intent_name, area_said=area_said)
+            targets = resolve_targets(
+                self._registry, slots, area_name, intent=intent_name, area_said=area_said, said=said
+            )
             if "name" not in slots:
                 targets = _one_of_kind(targets, said)
         _LOGGER.debug("%r -> %s %s -> %s", heard, intent_name, slots, [e.entity_id for e in targets])
@@ -516,6 +518,14 @@ def _registry_signature(registry: Registry) -> int:
     )
 
 
+def _group_context(members: list[Entity]) -> dict[str, Any]:
+    context: dict[str, Any] = {"domain": members[0].component}
+    classes = {e.device_class for e in members}
+    if len(classes) == 1 and None not in classes:
+        context["device_class"] = classes.pop()
+    return context
+
+
 def _name_context(entity: Entity) -> dict[str, Any]:
     context: dict[str, Any] = {"domain": entity.component}
     if entity.device_class:
@@ -558,7 +568,7 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
             (name, name, _name_context(entity)) for name, entity in registry.room_names(area).items()
         ]
     name_tuples += [(name, name, _name_context(entity)) for name, entity in registry.house_room_names().items()]
-    groups = [(group, group, {"domain": members[0].component}) for group, members in registry.group_names().items()]
+    groups = [(group, group, _group_context(members)) for group, members in registry.group_names().items()]
     area_names = [
         spoken.strip() for area, aliases in registry.areas.items() for spoken in (area, *aliases) if spoken.strip()
     ]
@@ -621,6 +631,10 @@ def _one_of_kind(targets: list[Entity], said: str) -> list[Entity]:
             ending = [e for e in targets if normalize_name(e.name).endswith(f" {kind}")]
             if len(ending) == 1:
                 return ending
+            # "The kitchen light" beside the "Cabinet Lights": the one that is not several.
+            single = [e for e in targets if not normalize_name(e.name).endswith("s")]
+            if kind == "light" and len(single) == 1:
+                return single
     return targets
 
 
