@@ -49,9 +49,9 @@ LEADING_FILLER = re.compile(
 )
 TRAILING_FILLER = re.compile(
     r"(?:[\s,]+(?:instead|then|after all|first|anyway|again|as well|in the back|in here|for me|please|completely|fully"
-    r"|all the way|if it s no trouble|if it's no trouble"
+    r"|all the way|if it s no trouble|if it's no trouble|just in case|though"
     r"|thank you(?: ever so much)?"
-    r"|for (?:the )?(?:baby|kids|children|her|him|them)))+[\s.!]*$",
+    r"|for (?:the )?(?:baby|kids|children|her|him|them|dog|dogs|cat)))+[\s.!]*$",
     re.IGNORECASE,
 )
 
@@ -146,6 +146,8 @@ class Conversation:
         self._pending: _Pending | None = None
         self._added_to: list[Entity] = []
         """Devices of the last turn that a follow-up such as "and the rear one too" added to."""
+        self._misunderstood = False
+        """The last utterance was not understood: "and the lamp" cannot repeat it."""
 
     @property
     def awaiting_confirmation(self) -> bool:
@@ -216,8 +218,12 @@ class Conversation:
             intent = self._after_preamble(text) or self._inline_remark(text)
         intent = self._understand_loosely(text, words, intent, use_model)
         if intent is None:
-            turn.reply = SORRY_NOT_UNDERSTOOD
+            turn.reply = self._scheduled(text) or SORRY_NOT_UNDERSTOOD
+            # "Turn the telly off" not understood, then "and the floor lamp": the command that
+            # "and" repeats is the one not understood, not the one before it.
+            self._misunderstood = turn.reply == SORRY_NOT_UNDERSTOOD
             return turn
+        self._misunderstood = False
         intent.text = said
         return self._carry_out(turn, intent)
 
@@ -240,10 +246,31 @@ class Conversation:
         if intent is None:
             intent = self._compound(text)
         if intent is None and _AND_FIRST.match(text):
-            # "And shut the curtains", "oh and lock the front door": a command on its own.
+            # "And shut the curtains", "oh and lock the front door": a command on its own; "and
+            # the floor lamp" alone repeats the last command, so it is not one.
             rest = _AND_FIRST.sub("", text)
-            intent = self._understand_strictly(rest, normalize_name(rest))
+            if not self._names_only(rest):
+                intent = self._understand_strictly(rest, normalize_name(rest))
         return intent
+
+    def _names_only(self, text: str) -> bool:
+        """Whether `text` only names a device or an area ("the floor lamp too")."""
+        bare = re.sub(r"^(?:the|my) |(?: too| as well| also)$", "", normalize_name(text))
+        return bool(entities_named(self.registry, bare, self.area)) or self.registry.find_area(bare) is not None
+
+    def _scheduled(self, text: str) -> str | None:
+        """"Turn on the blanket at seven": nothing is done, but the blanket is what "turn it on
+        now" means next. Returns the reply, or None when it was not a command at a set time."""
+        words = normalize_name(text)
+        when = _AT_A_TIME.search(words)
+        if when is None:
+            return None
+        rest = " ".join((words[: when.start()] + " " + words[when.end():]).split())
+        intent = self._understand_strictly(rest, rest)
+        if intent is None or not intent.targets:
+            return None
+        self._remember(intent)
+        return "I can't do that at a set time yet."
 
     def _refers_back(self, words: str) -> bool:
         """"It", "them" while the last devices are still the subject; "make it warmer" after a
@@ -445,8 +472,11 @@ class Conversation:
             text = words
         one = _THE_ONE.search(words)
         if one is not None:
-            # "Close the passenger one" after the windows were opened.
-            chosen = self._targets_like(one.group(1), last.targets)
+            # "Close the passenger one" after the windows were opened: one of them, or another of
+            # their kind.
+            said = set(one.group(1).split())
+            chosen = [e for e in last.targets if said <= set(normalize_name(e.name).split())]
+            chosen = chosen or self._targets_like(one.group(1), last.targets)
             if len(chosen) == 1:
                 intent = self.templates.match(words[: one.start()] + chosen[0].name + words[one.end():], self.area)
                 if intent is not None and intent.targets:
@@ -478,7 +508,7 @@ class Conversation:
             option = _new_option(Intent(last.name, {}, targets), other_option.group(2)) if targets else None
             if option is not None:
                 return option
-        other_value = _ALSO_TO.fullmatch(words_to_digits(words))
+        other_value = None if self._misunderstood else _ALSO_TO.fullmatch(words_to_digits(words))
         setting = _STEP_AFTER_SETTING.get(last.name)
         if other_value and setting is not None and setting[0] in last.slots:
             # "And the floor lamp to 40": the same setting, another device, another value.
@@ -488,7 +518,7 @@ class Conversation:
                 value = other_value.group(2)
                 slots[setting[0]] = float(value) if "." in value else int(value)
                 return Intent(last.name, slots, targets, source="dialogue", text=text)
-        also = _ALSO.fullmatch(words)
+        also = None if self._misunderstood else _ALSO.fullmatch(words)
         if also:
             targets = self._targets_like(also.group(1), last.targets)
             if targets and (re.match(r"(?:and|an|also|plus)\b", words) or re.search(r"\b(?:too|as well)$", words)):
@@ -539,8 +569,9 @@ class Conversation:
             return [e for e in self.registry.in_area(area) if e.component in components]
         # "and the passenger seat" after the driver's seat heating: the one of the same kind whose
         # name begins with what was said.
+        said = key.split()
         begun = [e for e in self.registry if e.component in components and e not in previous
-                 and any(normalize_name(n).startswith(key + " ") for n in e.names)]
+                 and any(set(said) < set(normalize_name(n).split()) for n in e.names)]
         if len(begun) > 1:
             # "The passenger seat" after the driver's seat heating: its heating, not its massage.
             kinds = {normalize_name(e.name).split()[-1] for e in previous}
@@ -723,6 +754,14 @@ _INLINE_REMARK = re.compile(r"\s(?:it s|its|it is|the \w+ is|he s|she s|they re|
 
 _THE_ONE = re.compile(r"\bthe ((?:\w+ ){0,2}\w+) ones?\b")
 """"The passenger one", "the rear ones": devices of the kind just talked about, by a word."""
+
+_AT_A_TIME = re.compile(
+    r"\b(?:at (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|midnight)"
+    r"(?: \d+| thirty| fifteen| forty five| o clock)?(?: ?[ap] ?m)?|tonight|tomorrow(?: morning| evening| night)?"
+    r"|later(?: on)?|in the (?:morning|evening)|this (?:evening|afternoon)|every (?:day|night|morning|evening)"
+    r"|when i (?:get|arrive|come) home)\b"
+)
+"""A set time, which the assistant cannot keep yet ("in ten minutes" is a timer and works)."""
 
 _AND_FIRST = re.compile(r"^\s*(?:(?:and|also|plus|then|oh)\b[\s,]*)+", re.IGNORECASE)
 

@@ -197,6 +197,10 @@ class Registry:
                 if rest and last in swapped and self.find_area(" ".join(rest)) is None:
                     # Not "the living room light" for a "Living Room Lamp": that is every light there.
                     derived.append(" ".join([*rest, swapped[last]]))
+        for n in [*(normalize_name(x) for x in entity.names), *derived]:
+            for word, others in _SYNONYMS.items():
+                if re.search(rf"\b{word}\b", n):
+                    derived += [re.sub(rf"\b{word}\b", other, n) for other in others]
         noun = _unique_noun(self, entity)
         if noun is not None:
             derived.append(noun)
@@ -350,8 +354,18 @@ def _heating_variants(name: str) -> list[str]:
     return [name]
 
 
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "tv": ("telly", "television"),
+    "television": ("tv", "telly"),
+    "washing machine": ("washer",),
+    "sunroof": ("sun roof",),
+    "panoramic roof": ("sunroof",),
+}
+"""Everyday words for what a device's name says another way ("the telly" for the "TV Plug")."""
+
 _COUNTED = (
     "window light lamp blind door fan plug speaker heater curtain shade bulb spot spotlight socket lock sensor seat"
+    " demister defroster radiator"
 )
 _PLURALS: dict[str, str] = {
     **{word: f"{word}s" for word in _COUNTED.split()},

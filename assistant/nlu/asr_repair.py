@@ -22,6 +22,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(lights?)\s+of[.!?]*$", r"\1 off"),
         (r"\bthermo stat\b", "thermostat"),
         (r"\bcurtins\b", "curtains"),
+        (r"\bdors\b", "doors"),
         # "set drive mode too normal": "too" before the value of a setting is "to".
         (r"^((?:set|put|turn|switch|change)\b.*\S)\s+too\s+(\S+)$", r"\1 to \2"),
         (r"\blites\b", "lights"),
