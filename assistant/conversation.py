@@ -19,7 +19,7 @@ from assistant.device_state import assume_commanded
 from assistant.nlu.actions import answer_question, build_actions
 from assistant.nlu.catalogue import INTENTS
 from assistant.nlu.colors import color_name_to_rgb
-from assistant.nlu.numbers import words_to_digits
+from assistant.nlu.numbers import DIGIT_WORDS, words_to_digits
 from assistant.nlu.paraphrase import COMPONENTS as PARAPHRASE_COMPONENTS
 from assistant.nlu.paraphrase import paraphrase
 from assistant.nlu.replies import confirmation_question, reply_for
@@ -255,7 +255,7 @@ class Conversation:
 
     def _names_only(self, text: str) -> bool:
         """Whether `text` only names a device or an area ("the floor lamp too")."""
-        bare = re.sub(r"^(?:the|my) |(?: too| as well| also)$", "", normalize_name(text))
+        bare = _bare_target(text)
         return bool(entities_named(self.registry, bare, self.area)) or self.registry.find_area(bare) is not None
 
     def _scheduled(self, text: str) -> str | None:
@@ -300,7 +300,7 @@ class Conversation:
     def _moving_covers(self) -> list[Entity]:
         """The covers just told to open or close, while they may still be moving."""
         context = self._context
-        if context is None or self._expired(context.at, self.settings.follow_up_seconds * 6):
+        if context is None or self._expired(context.at, _COVER_TRAVEL_SECONDS):
             return []
         last = context.intent
         if last.name not in ("HassTurnOn", "HassTurnOff", "HassSetPosition", "HassSetPositionRelative"):
@@ -434,7 +434,7 @@ class Conversation:
             return None
         targets = list(intent.targets)
         for part in others:
-            more = self._targets_like(re.sub(r"^(?:the|my) |(?: too| as well)$", "", part), intent.targets)
+            more = self._targets_like(_bare_target(part), intent.targets)
             if not more:
                 return None
             targets.extend(e for e in more if e not in targets)
@@ -755,6 +755,9 @@ _INLINE_REMARK = re.compile(r"\s(?:it s|its|it is|the \w+ is|he s|she s|they re|
 _THE_ONE = re.compile(r"\bthe ((?:\w+ ){0,2}\w+) ones?\b")
 """"The passenger one", "the rear ones": devices of the kind just talked about, by a word."""
 
+_COVER_TRAVEL_SECONDS = 30.0
+"""How long after "open the sunroof" a bare "stop" still means stopping it."""
+
 _AT_A_TIME = re.compile(
     r"\b(?:at (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|midnight)"
     r"(?: \d+| thirty| fifteen| forty five| o clock)?(?: ?[ap] ?m)?|tonight|tomorrow(?: morning| evening| night)?"
@@ -810,6 +813,11 @@ def _repeat_step(last: Intent, words: str) -> Intent | None:
     return None
 
 
+def _bare_target(text: str) -> str:
+    """What a follow-up names, without its article and its "too": "the floor lamp too" -> "floor lamp"."""
+    return re.sub(r"^(?:the|my) |(?: too| as well| also)$", "", normalize_name(text))
+
+
 def _tidy(text: str) -> str:
     """The command without the words around it that never change it ("ok", "please", "instead",
     "its freezing" before "switch my climate to heat")."""
@@ -840,7 +848,7 @@ def _new_value(last: Intent, words: str) -> Intent | None:
     return None
 
 
-_DIGITS = {word: str(n) for n, word in enumerate("zero one two three four five six seven eight nine ten".split())}
+_DIGITS = {word: digit for digit, word in DIGIT_WORDS.items()}
 
 
 def _new_option(last: Intent, words: str) -> Intent | None:

@@ -184,9 +184,15 @@ class Registry:
 
     @_memoised
     def other_names(self, entity: Entity) -> list[str]:
-        """Its heating said as a heater ("Steering Wheel Heating" is the "heated steering wheel"),
-        and a lock or plug without the word for its kind (the "Front Door Lock" is "the front
-        door" when it is locked or unlocked)."""
+        """What it answers to anywhere besides its names:
+        - its heating as a heater ("Steering Wheel Heating" is the "heated steering wheel");
+        - a light's "lamp" as "light" and back, unless that is an area's lights;
+        - everyday synonyms ("the telly" for the "TV Plug");
+        - the last word of its name when no other device has it ("the sunshade");
+        - a select, number or button by its device when the device has one ("the heat pump"),
+          and a number without its unit ("the hot water boost");
+        - a lock or plug without the word for its kind ("the front door");
+        - a button as the command it names ("restart the router")."""
         known = {normalize_name(n) for n in entity.names}
         derived = [v for n in entity.names for v in _heating_variants(normalize_name(n))]
         if entity.component == "light":

@@ -44,6 +44,9 @@ _TENS: dict[str, int] = {
     "ninety": 90,
 }
 _SCALES: dict[str, int] = {"hundred": 100, "thousand": 1000}
+
+DIGIT_WORDS: dict[str, str] = {str(number): word for word, number in _UNITS.items()}
+"""Digits as words, "3" -> "three": a select's levels "1", "2", "3" said as words."""
 _NUMBER_WORDS = {*_UNITS, *_TENS, *_SCALES}
 _WORD = re.compile(r"[A-Za-z]+")
 

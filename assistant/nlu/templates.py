@@ -54,6 +54,7 @@ from rapidfuzz import fuzz, process
 
 from assistant.nlu.asr_repair import repair
 from assistant.nlu.catalogue import spec
+from assistant.nlu.numbers import DIGIT_WORDS
 from assistant.nlu.targets import INTENT_DOMAINS, resolve_targets
 from assistant.nlu.types import Intent
 from assistant.registry import Entity, Registry, normalize_name
@@ -83,7 +84,6 @@ BUTTON_COMMAND_LIST = "asst_button_command"
 """Slot list of buttons named for what they do, said as a command ("restart the router")."""
 
 _FUZZY_SLOTS = ("name", "area", "floor")
-_NUMBER_WORDS = {str(n): word for n, word in enumerate("zero one two three four five six seven eight nine ten".split())}
 _WARM_UP_SENTENCES = ("set the temperature to twenty one degrees", "set it to forty two point five")
 _WORD = re.compile(r"[\w'.%-]+")
 _MAX_FUZZY_WORDS = 5
@@ -552,7 +552,7 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
         if entity.component == "select":
             for option in entity.config.get("options") or ():
                 options.setdefault(normalize_name(str(option)), str(option))
-                spoken_number = _NUMBER_WORDS.get(normalize_name(str(option)))
+                spoken_number = DIGIT_WORDS.get(normalize_name(str(option)))
                 if spoken_number is not None:
                     # Seat heating levels "1", "2", "3" said as "one", "level two".
                     options.setdefault(spoken_number, str(option))
