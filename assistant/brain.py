@@ -43,6 +43,8 @@ class Brain:
         registry = Registry()
         for area, aliases in config.areas.items():
             registry.areas[area] = list(aliases)
+        for floor, areas in config.floors.items():
+            registry.floors[floor] = list(areas)
         try:
             configured = entities_from_config(list(config.devices), "devices")
         except ValueError as err:

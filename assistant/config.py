@@ -79,6 +79,8 @@ class Config:
     conversation: ConversationSettings = field(default_factory=ConversationSettings)
     areas: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Areas and their spoken aliases, e.g. `Living Room: [lounge]`; devices add theirs."""
+    floors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Floors and their areas, e.g. `upstairs: [Bedroom, Bathroom]`, for "turn off the lights upstairs"."""
     devices: list[Any] = field(default_factory=list)
     """Devices not announced by MQTT discovery: discovery payloads plus `platform`, `area`, `aliases`."""
     entities: dict[str, EntityOverride] = field(default_factory=dict)

@@ -106,7 +106,7 @@ class Registry:
         self._derived: dict[Any, Any] = {}
         self._derived_for: Any = None
         self.floors: dict[str, list[str]] = {}
-        """Known floors: name -> the areas on it."""
+        """Configured floors: name -> the areas on it (`all_floors` adds the ones area names say)."""
 
     def __iter__(self) -> Iterator[Entity]:
         return iter(list(self._entities.values()))
@@ -125,7 +125,11 @@ class Registry:
 
     def derived(self, key: Any, compute: Callable[[], _T]) -> _T:
         """`compute()`, kept until an entity or an area changes (names are derived on every match)."""
-        signature = (self._version, tuple((area, tuple(aliases)) for area, aliases in self.areas.items()))
+        signature = (
+            self._version,
+            tuple((area, tuple(aliases)) for area, aliases in self.areas.items()),
+            tuple((floor, tuple(areas)) for floor, areas in self.floors.items()),
+        )
         if signature != self._derived_for:
             self._derived, self._derived_for = {}, signature
         if key not in self._derived:
@@ -164,10 +168,32 @@ class Registry:
         return self.short_area_names().get(key)
 
     @_memoised
+    def all_floors(self) -> dict[str, list[str]]:
+        """The configured floors, and the ones the areas' names say: "outside" (also "outdoor",
+        "outdoors", "exterior") is every garden, porch, patio, driveway...; "upstairs" and
+        "downstairs" are the areas with that word in their names. Home Assistant's sentences then
+        say "turn on the outside lights" and "turn off the lights upstairs"."""
+        floors = {name: list(areas) for name, areas in self.floors.items()}
+        taken = {
+            normalize_name(n) for n in (*floors, *(a for area, aliases in self.areas.items() for a in (area, *aliases)))
+        }
+        outdoor = [area for area in self.areas if _OUTDOOR_AREA_WORDS & set(normalize_name(area).split())]
+        said = {
+            word: [area for area in self.areas if word in normalize_name(area).split()]
+            for word in ("upstairs", "downstairs")
+        }
+        for names, areas in (((*_OUTDOOR_FLOOR_NAMES,), outdoor), *(((word,), areas) for word, areas in said.items())):
+            for name in names:
+                if areas and name not in taken:
+                    floors[name] = areas
+        return floors
+
+    @_memoised
     def short_area_names(self) -> dict[str, str]:
-        """"Dining" for the Dining Room, "office" for the Home Office, "passenger" for the Front
+        """ "Dining" for the Dining Room, "office" for the Home Office, "passenger" for the Front
         Passenger seat: an area answers to its first word before "room", or to its last word, when
-        no other area or device is called that."""
+        no other area or device is called that. It also answers to the other words for its kind
+        of room (`_AREA_SYNONYMS`: "the lounge" is the Living Room) when no other area is one."""
         taken = {normalize_name(n) for e in self for n in e.names}
         taken |= {normalize_name(a) for area, aliases in self.areas.items() for a in (area, *aliases)}
         words = [normalize_name(area).split() for area in self.areas]
@@ -180,6 +206,10 @@ class Registry:
                 shared = sum(word in other for other in words) > 1
                 if word not in taken and not shared and word not in _AREA_WORDS:
                     short[word] = area
+        for same in _AREA_SYNONYMS:
+            owners = [area for area, spoken in zip(self.areas, words, strict=True) if " ".join(spoken) in same]
+            if len(owners) == 1:
+                short.update({word: owners[0] for word in same if word not in taken and word not in short})
         return short
 
     @_memoised
@@ -230,7 +260,7 @@ class Registry:
 
     @_memoised
     def group_names(self) -> dict[str, list[Entity]]:
-        """"The rear windows": the devices of one kind that share a word of their names.
+        """ "The rear windows": the devices of one kind that share a word of their names.
 
         Only for two or more devices of the same platform, and never for a word that is an area or
         a floor (Home Assistant's sentences already say "the kitchen lights", "the rear windows").
@@ -308,15 +338,20 @@ class Registry:
 
 
 def _is_state_key(key: str) -> bool:
-    return key == "state_topic" or key.endswith("_state_topic") or key in {
-        "position_topic",
-        "current_temperature_topic",
-        "current_humidity_topic",
-        "json_attributes_topic",
-        "availability_topic",
-        "tilt_status_topic",
-        "action_topic",
-    }
+    return (
+        key == "state_topic"
+        or key.endswith("_state_topic")
+        or key
+        in {
+            "position_topic",
+            "current_temperature_topic",
+            "current_humidity_topic",
+            "json_attributes_topic",
+            "availability_topic",
+            "tilt_status_topic",
+            "action_topic",
+        }
+    )
 
 
 def _name_endings(entity: Entity) -> list[str]:
@@ -349,13 +384,13 @@ def _unique_noun(registry: Registry, entity: Entity) -> str | None:
 
 
 def _heating_variants(name: str) -> list[str]:
-    """"seat heating" -> "seat heating", "seat heater", "heated seat"; other names as they are."""
+    """ "seat heating" -> "seat heating", "seat heater", "heated seat"; other names as they are."""
     for word in ("heating", "heater", "heat"):
         if name.endswith(" " + word):
             base = name[: -len(word) - 1]
             return [name, f"{base} heating", f"{base} heater", f"heated {base}"]
     if name.startswith("heated "):
-        base = name[len("heated "):]
+        base = name[len("heated ") :]
         return [name, base, f"{base} heating", f"{base} heater"]
     return [name]
 
@@ -396,6 +431,27 @@ _GROUP_WORDS = frozenset(
 )
 """Words Home Assistant's sentences read as all of a kind in an area, never as one device's name:
 "turn off the light" in a kitchen with two is both, as in Home Assistant."""
+
+_OUTDOOR_AREA_WORDS = frozenset(
+    "garden gardens porch patio driveway drive yard backyard frontyard deck terrace veranda verandah balcony "
+    "lawn courtyard carport pergola gazebo outside outdoors exterior".split()
+)
+"""Words that make an area one outside the house (a shed or garage is a building of its own)."""
+
+_AREA_SYNONYMS: tuple[frozenset[str], ...] = tuple(
+    frozenset(group.split(", "))
+    for group in (
+        "living room, lounge, sitting room, front room, family room, drawing room",
+        "hallway, hall, corridor, entrance hall, entryway",
+        "bathroom, washroom",
+        "office, study, home office",
+        "utility room, utility, laundry room, laundry",
+        "garden, back garden, yard, backyard, back yard",
+    )
+)
+"""Words for the same kind of room, in British and American English."""
+
+_OUTDOOR_FLOOR_NAMES = ("outside", "outdoor", "outdoors", "exterior")
 
 _AREA_WORDS = frozenset("room area floor side seat seats zone row level upstairs downstairs".split())
 """Words that name no area by themselves."""

@@ -133,3 +133,22 @@ def test_a_failing_model_does_not_cost_the_turn(brain: Brain) -> None:
     assert turn.actions == []
     assert turn.reply == "Sorry, I can't do that."
     assert conversation.handle("turn on the coffee maker").actions
+
+
+def test_floors_from_the_config_and_the_outside_the_areas_say(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "floors:\n  upstairs: [Bedroom]\n"
+        "devices:\n"
+        "  - {platform: light, name: Porch Light, unique_id: porch, area: Porch, command_topic: porch/set}\n"
+        "  - {platform: light, name: Patio String, unique_id: patio, area: Back Patio, command_topic: patio/set}\n"
+    )
+    brain = Brain.from_config(load_config(config), use_model=False, persist_timers=False)
+    for topic, payload in demo_retained():
+        brain.handle_message(topic, payload.encode(), retained=True)
+    conversation = brain.conversation("Kitchen")
+    upstairs = conversation.handle("turn on the lights upstairs")
+    bedroom_lights = {e.entity_id for e in brain.registry.in_area("Bedroom") if e.component == "light"}
+    assert bedroom_lights and {a.entity_id for a in upstairs.actions} == bedroom_lights
+    outside = conversation.handle("turn off all the outdoor lights")
+    assert [(a.topic, a.payload) for a in outside.actions] == [("porch/set", "OFF"), ("patio/set", "OFF")]

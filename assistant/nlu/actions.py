@@ -48,8 +48,7 @@ _ON_OFF = ("light", "switch", "fan", "siren", "humidifier")
 def casual(text: str) -> str:
     """'Living Room Lamp' -> 'living room lamp' for mid-sentence use; 'TV', 'iPad' stay as they are."""
     return " ".join(
-        word.lower() if len(word) > 1 and word[0].isupper() and word[1:].islower() else word
-        for word in text.split()
+        word.lower() if len(word) > 1 and word[0].isupper() and word[1:].islower() else word for word in text.split()
     )
 
 
@@ -305,6 +304,8 @@ def build_actions(intent: Intent) -> list[Action]:
 
     Intents that only ask (questions, timers) give no messages. A target that cannot do what
     was asked is skipped when others can; when none can, its `ActionError` is raised.
+    "Another colour" becomes, in `intent.slots`, the one colour all the lights take and the reply
+    names.
     """
     spec = INTENTS.get(intent.name)
     if spec is None:
@@ -316,6 +317,8 @@ def build_actions(intent: Intent) -> list[Action]:
         raise ActionError("I can't do that yet.")
     if not intent.targets:
         raise ActionError("I don't know which device you mean.")
+    if intent.slots.get("color") == ANOTHER_COLOR:
+        intent.slots["color"] = _another_color(intent.targets[0])
     actions: list[Action] = []
     errors: list[ActionError] = []
     for entity in intent.targets:
@@ -549,12 +552,7 @@ def ha_brightness(entity: Entity) -> int | None:
     if device is not None and device > 0:
         return int(_clamp(round(device / _brightness_scale(entity) * 255), 1, 255))
     rgb = _state_rgb(entity)
-    if (
-        rgb
-        and _light_schema(entity) == "default"
-        and not entity.config.get("brightness_state_topic")
-        and max(rgb) > 0
-    ):
+    if rgb and _light_schema(entity) == "default" and not entity.config.get("brightness_state_topic") and max(rgb) > 0:
         return max(rgb)
     return None
 
@@ -605,6 +603,47 @@ def _light_set(entity: Entity, intent: Intent) -> list[Action]:
     if not params and rgb is None and kelvin is None:
         raise ActionError("Tell me a brightness, a colour or a colour temperature.")
     return _light_on(entity, params, rgb, kelvin)
+
+
+ANOTHER_COLOR = "another colour"
+"""The `color` slot of "change the colour of the lights", "a different colour", "a random colour"."""
+
+_PALETTE = ("red", "orange", "yellow", "green", "cyan", "blue", "purple", "pink")
+
+
+def _palette_hue(name: str) -> float:
+    return colors.rgb_to_hs(*(colors.color_name_to_rgb(name) or (0, 0, 0)))[0]
+
+
+def _pair(value: Any, size: int) -> list[float] | None:
+    if not isinstance(value, list | tuple) or len(value) != size:
+        return None
+    numbers = [as_number(v) for v in value]
+    return None if any(n is None for n in numbers) else [float(n) for n in numbers]  # type: ignore[arg-type]
+
+
+def _present_hue(entity: Entity) -> float | None:
+    """The hue (0-360) the light shows, from its state; None if it is white or nobody said."""
+    hs, rgb, xy = _pair(entity.state.get("hs"), 2), _pair(entity.state.get("rgb"), 3), _pair(entity.state.get("xy"), 2)
+    if hs is None and rgb is not None:
+        hs = list(colors.rgb_to_hs(*rgb))
+    if hs is not None:
+        return hs[0] if hs[1] >= 20 else None
+    if xy is not None:
+        shown = [colors.rgb_to_xy(*(colors.color_name_to_rgb(name) or (0, 0, 0))) for name in _PALETTE]
+        distances = [math.dist(xy, point) for point in shown]
+        return _palette_hue(_PALETTE[distances.index(min(distances))])
+    return None
+
+
+def _another_color(entity: Entity) -> str:
+    """The colour after the light's present one in a round of saturated colours (red if it is
+    white or its colour is unknown), so each "another colour" shows a new one."""
+    hue = _present_hue(entity)
+    if hue is None:
+        return _PALETTE[0]
+    distances = [min(abs(hue - _palette_hue(name)), 360 - abs(hue - _palette_hue(name))) for name in _PALETTE]
+    return _PALETTE[(distances.index(min(distances)) + 1) % len(_PALETTE)]
 
 
 _TOO_DARK = re.compile(r"\b(?:too dark|so dark|very dark|can'?t see|hard to see|dark in here)\b", re.IGNORECASE)
@@ -896,9 +935,7 @@ def position_percent(entity: Entity, intent: Intent) -> int:
         state = main_state(entity)
         if state == "closed":
             current = 0
-        elif state == "open" and not (
-            entity.config.get("set_position_topic") or entity.config.get("reports_position")
-        ):
+        elif state == "open" and not (entity.config.get("set_position_topic") or entity.config.get("reports_position")):
             current = 100
         else:
             raise ActionError(f"I don't know how far open {spoken_name(entity)} is yet.")
@@ -1101,9 +1138,7 @@ def select_option(entity: Entity, intent: Intent) -> str:
     options = [str(o) for o in entity.config.get("options", [])]
     option = _match_option(spoken, options)
     if option is None:
-        raise ActionError(
-            f"{sentence(spoken_name(entity))} has no option {spoken}. It has {list_words(options)}."
-        )
+        raise ActionError(f"{sentence(spoken_name(entity))} has no option {spoken}. It has {list_words(options)}.")
     return option
 
 

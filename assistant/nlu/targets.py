@@ -311,7 +311,7 @@ def _disambiguate(candidates: list[Entity], area_context: str | None, intent: st
 
 def _floor_areas(registry: Registry, floor: str) -> set[str]:
     key = normalize_name(floor)
-    for name, areas in registry.floors.items():
+    for name, areas in registry.all_floors().items():
         if normalize_name(name) == key:
             return {normalize_name(area) for area in areas}
     return set()

@@ -513,7 +513,7 @@ def _registry_signature(registry: Registry) -> int:
                 for e in registry
             ),
             tuple((area, tuple(aliases)) for area, aliases in registry.areas.items()),
-            tuple((floor, tuple(areas)) for floor, areas in registry.floors.items()),
+            tuple((floor, tuple(areas)) for floor, areas in registry.all_floors().items()),
         )
     )
 
@@ -573,7 +573,7 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
         spoken.strip() for area, aliases in registry.areas.items() for spoken in (area, *aliases) if spoken.strip()
     ]
     area_names += list(registry.short_area_names())
-    floor_names = [floor.strip() for floor in registry.floors if floor.strip()]
+    floor_names = [floor.strip() for floor in registry.all_floors() if floor.strip()]
 
     name_list = TextSlotList.from_tuples([*name_tuples, *groups], allow_template=False, name="name")
     names = Trie()
