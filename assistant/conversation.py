@@ -51,7 +51,8 @@ TRAILING_FILLER = re.compile(
     r"(?:[\s,]+(?:instead|then|after all|first|anyway|again|as well|in the back|in here|for me|please|completely|fully"
     r"|all the way|if it s no trouble|if it's no trouble|just in case|though"
     r"|thank you(?: ever so much)?"
-    r"|for (?:the )?(?:baby|kids|children|her|him|them|dog|dogs|cat)))+[\s.!]*$",
+    r"|for (?:the )?(?:baby|kids|children|her|him|them|dog|dogs|cat)"
+    r"|for the (?:trip|journey|drive|ride|film|movie|party)))+[\s.!]*$",
     re.IGNORECASE,
 )
 
@@ -210,6 +211,12 @@ class Conversation:
         if _SELF_CORRECTION.search(words_to_digits(text)):
             text = _SELF_CORRECTION.sub(r"\1\2", words_to_digits(text))
         words = normalize_name(text)
+        scheduled = self._scheduled(text)
+        if scheduled is not None:
+            # Before the templates: "turn on the lamp at 7" is a time, never a brightness of 7.
+            turn.reply = scheduled
+            self._misunderstood = False
+            return turn
         intent = self._understand_strictly(text, words)
         if intent is None:
             clauses = self._clauses(text)
@@ -218,10 +225,10 @@ class Conversation:
             intent = self._after_preamble(text) or self._inline_remark(text)
         intent = self._understand_loosely(text, words, intent, use_model)
         if intent is None:
-            turn.reply = self._scheduled(text) or SORRY_NOT_UNDERSTOOD
+            turn.reply = SORRY_NOT_UNDERSTOOD
             # "Turn the telly off" not understood, then "and the floor lamp": the command that
             # "and" repeats is the one not understood, not the one before it.
-            self._misunderstood = turn.reply == SORRY_NOT_UNDERSTOOD
+            self._misunderstood = True
             return turn
         self._misunderstood = False
         intent.text = said
@@ -261,7 +268,7 @@ class Conversation:
     def _scheduled(self, text: str) -> str | None:
         """"Turn on the blanket at seven": nothing is done, but the blanket is what "turn it on
         now" means next. Returns the reply, or None when it was not a command at a set time."""
-        words = normalize_name(text)
+        words = normalize_name(text.replace("%", " percent"))
         when = _AT_A_TIME.search(words)
         if when is None:
             return None
@@ -278,7 +285,8 @@ class Conversation:
         context = self._context
         if context is None or self._expired(context.at, self.settings.context_seconds):
             return False
-        if not re.search(r"\b(?:it|them|they|those|these)\b", words):
+        if not re.search(r"\b(?:it(?! s\b)|them|they|those|these)\b", words):
+            # "It's bedtime" is not about "it".
             return False
         climate = all(e.component == "climate" for e in context.intent.targets)
         return climate or not re.search(r"\b(?:warm|warmer|cool|cooler|colder|hotter|cold|hot)\b", words)
@@ -567,6 +575,12 @@ class Conversation:
         area = self.registry.find_area(re.sub(r"^(the|my) ", "", key))
         if area is not None:
             return [e for e in self.registry.in_area(area) if e.component in components]
+        kind = _KIND_COMPONENTS.get(re.sub(r"^(the|my) ", "", key))
+        if kind is not None and (kind in components or {kind, *components} <= _POWERED):
+            # "And the fan": the fans of the speaker's room, or the house's only one.
+            here = [e for e in self.registry.in_area(self.area) if e.component == kind] if self.area else []
+            anywhere = self.registry.of_component(kind)
+            return here or (anywhere if len(anywhere) == 1 else [])
         # "and the passenger seat" after the driver's seat heating: the one of the same kind whose
         # name begins with what was said.
         said = key.split()
@@ -760,11 +774,23 @@ _COVER_TRAVEL_SECONDS = 30.0
 
 _AT_A_TIME = re.compile(
     r"\b(?:at (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|midnight)"
+    r"(?!\s*(?:%|percent|per cent|degree))"
     r"(?: \d+| thirty| fifteen| forty five| o clock)?(?: ?[ap] ?m)?|tonight|tomorrow(?: morning| evening| night)?"
     r"|later(?: on)?|in the (?:morning|evening)|this (?:evening|afternoon)|every (?:day|night|morning|evening)"
     r"|when i (?:get|arrive|come) home)\b"
 )
-"""A set time, which the assistant cannot keep yet ("in ten minutes" is a timer and works)."""
+"""A set time, which the assistant cannot keep yet ("in ten minutes" is a timer and works); "at 50
+percent" is a level."""
+
+_KIND_COMPONENTS = {
+    **dict.fromkeys(("fan", "fans"), "fan"),
+    **dict.fromkeys(("light", "lights", "lamp", "lamps"), "light"),
+    **dict.fromkeys(("blind", "blinds", "curtain", "curtains", "shade", "shades", "shutters"), "cover"),
+    **dict.fromkeys(("heating", "heater", "thermostat"), "climate"),
+    **dict.fromkeys(("humidifier", "dehumidifier"), "humidifier"),
+    **dict.fromkeys(("vacuum", "hoover", "robot vacuum"), "vacuum"),
+}
+"""What a follow-up names by kind ("and the fan"), as the component of those devices."""
 
 _AND_FIRST = re.compile(r"^\s*(?:(?:and|also|plus|then|oh)\b[\s,]*)+", re.IGNORECASE)
 
@@ -852,28 +878,32 @@ _DIGITS = {word: digit for digit, word in DIGIT_WORDS.items()}
 
 
 def _new_option(last: Intent, words: str) -> Intent | None:
-    """"Now eco", "back to comfort" after a select was set: the same select, another option."""
-    if last.name != "HassSelectOption" or not last.targets:
+    """"Now eco", "back to comfort" after a select was set or asked about: the same select,
+    another option."""
+    selects = [e for e in last.targets if e.component == "select"]
+    if not selects:
         return None
     spoken = re.sub(
-        r"^(?:now |back to |switch to |go to |to |and |make it |set it to |put it on |level )+"
+        r"^(?:now |back to |(?:switch|change|turn|put|set) it (?:to|on) |switch to |go to |to |and |make it "
+        r"|set it to |level )+"
         r"|(?: mode| please| instead)$",
         "",
         words_to_digits(words),
     )
     spoken = _DIGITS.get(spoken, spoken)
-    for entity in last.targets:
-        for option in entity.config.get("options") or ():
-            if normalize_name(str(option)) == spoken:
-                return Intent("HassSelectOption", {"option": str(option)}, list(last.targets), source="dialogue")
-    return None
+    options = {normalize_name(str(o)): str(o) for e in selects for o in e.config.get("options") or ()}
+    if spoken not in options:
+        return None
+    having = [e for e in selects if any(normalize_name(str(o)) == spoken for o in e.config.get("options") or ())]
+    return Intent("HassSelectOption", {"option": options[spoken]}, having, source="dialogue")
 
 
 def _bare_color(last: Intent, words: str) -> Intent | None:
-    """"Blue instead" after a light was set: the same lights in that colour."""
-    if not all(e.component == "light" for e in last.targets) or color_name_to_rgb(words) is None:
+    """"Blue instead", "now red" after a light was set: the same lights in that colour."""
+    color = re.sub(r"^(?:now |and |then |make it |to )+|(?: instead| please| now)$", "", words)
+    if not all(e.component == "light" for e in last.targets) or color_name_to_rgb(color) is None:
         return None
-    return Intent("HassLightSet", {"color": words}, list(last.targets), source="dialogue")
+    return Intent("HassLightSet", {"color": color}, list(last.targets), source="dialogue")
 
 
 def plausible_model_intent(intent: Intent, text: str) -> bool:

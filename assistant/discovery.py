@@ -778,6 +778,9 @@ def _with_base(value: str, base: str) -> str:
     return value
 
 
+_NULLABLE_PAYLOADS = frozenset({"payload_open", "payload_close", "payload_stop"})
+"""Payloads Home Assistant lets a cover (or lock) set to null: that command is not supported."""
+
 _NUMERIC_TEXT = re.compile(r"-?\d+(?:\.\d+)?")
 
 
@@ -786,6 +789,8 @@ def _check_types(config: dict[str, Any]) -> None:
         if key.endswith("_topic"):
             _check_topic(key, value)
         elif _PAYLOAD_KEY.match(key):
+            if value is None and key in _NULLABLE_PAYLOADS:
+                continue
             if isinstance(value, bool | int | float):
                 config[key] = str(value)
             elif not isinstance(value, str):

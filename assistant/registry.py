@@ -246,16 +246,23 @@ class Registry:
             same_device = [e for e in self if e.device_name == entity.device_name and e.component == entity.component]
             if entity.device_name and len(same_device) == 1:
                 derived.append(normalize_name(entity.device_name))
-            # "The hot water boost" for the number "Hot Water Boost Minutes".
+            # "The hot water boost" for the number "Hot Water Boost Minutes", "the hot water" for
+            # "Hot Water Target".
             spoken = [normalize_name(n) for n in entity.names]
             derived += [_UNIT_SUFFIX.sub("", n) for n in spoken if _UNIT_SUFFIX.search(n)]
         suffix = _KIND_SUFFIX.get(entity.component)
         if suffix is not None:
             derived += [suffix.sub("", normalize_name(n)) for n in entity.names if suffix.search(normalize_name(n))]
         if entity.component == "button":
-            # "Restart Router" is pressed by "restart the router".
+            # "Restart Router" is pressed by "restart the router", "Doorbell Chime Test" by "test
+            # the doorbell chime".
             spaced = [normalize_name(n) for n in entity.names if " " in n.strip()]
-            derived += [re.sub(r"^(\w+) (?!the )", r"\1 the ", n) for n in spaced]
+            for n in spaced:
+                *rest, last = n.split()
+                if last in _TRAILING_COMMANDS:
+                    derived.append(f"{last} the {' '.join(rest)}")
+                else:
+                    derived.append(re.sub(r"^(\w+) (?!the )", r"\1 the ", n))
         return [n for n in dict.fromkeys(derived) if n not in known and n and n not in _GROUP_WORDS]
 
     @_memoised
@@ -416,9 +423,13 @@ _PLURALS: dict[str, str] = {
 }
 """Kinds of device said in the plural for a group of them: "the rear windows"."""
 
-_UNIT_SUFFIX = re.compile(r" (?:minutes|seconds|hours|percent|level|temperature|mins|secs|time|duration)$")
+_UNIT_SUFFIX = re.compile(
+    r" (?:minutes|seconds|hours|percent|level|temperature|mins|secs|time|duration"
+    r"|target|setpoint|set point|target temperature)$"
+)
 
 _KIND_SUFFIX: dict[str, re.Pattern[str]] = {
+    "cover": re.compile(r" cover$"),
     "lock": re.compile(r" (?:smart )?lock$"),
     "switch": re.compile(r" (?:switch|plug|smart plug|socket|relay|outlet)$"),
 }
@@ -437,6 +448,9 @@ _OUTDOOR_AREA_WORDS = frozenset(
     "lawn courtyard carport pergola gazebo outside outdoors exterior".split()
 )
 """Words that make an area one outside the house (a shed or garage is a building of its own)."""
+
+_TRAILING_COMMANDS = frozenset("test reset restart reboot update refresh identify calibrate flush".split())
+"""What a button named after its thing and then its command does ("Chime Test", "Filter Reset")."""
 
 _AREA_SYNONYMS: tuple[frozenset[str], ...] = tuple(
     frozenset(group.split(", "))

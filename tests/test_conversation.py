@@ -149,6 +149,7 @@ def test_floors_from_the_config_and_the_outside_the_areas_say(tmp_path: Path) ->
     conversation = brain.conversation("Kitchen")
     upstairs = conversation.handle("turn on the lights upstairs")
     bedroom_lights = {e.entity_id for e in brain.registry.in_area("Bedroom") if e.component == "light"}
-    assert bedroom_lights and {a.entity_id for a in upstairs.actions} == bedroom_lights
+    assert bedroom_lights
+    assert {a.entity_id for a in upstairs.actions} == bedroom_lights
     outside = conversation.handle("turn off all the outdoor lights")
     assert [(a.topic, a.payload) for a in outside.actions] == [("porch/set", "OFF"), ("patio/set", "OFF")]

@@ -133,6 +133,11 @@ CASES = yaml.safe_load(
   topic: homeassistant/fan/bedroom_fan/config
   payload: {command_topic: bedroom/fan/set}
   expect: {name: bedroom fan}
+
+- id: a cover with payload_stop null cannot be stopped, as Home Assistant allows
+  topic: homeassistant/cover/tailgate/config
+  payload: {name: Tailgate, command_topic: truck/tailgate/set, payload_stop: null, device_class: door}
+  expect: {name: Tailgate, config: {payload_stop: null}}
 """
 )
 

@@ -1040,10 +1040,11 @@ def _power(
 
 
 def _on_mode(entity: Entity, candidates: list[str]) -> str:
-    """The mode 'on' means: the only one there is, else auto or heat_cool; never a guess."""
+    """The mode 'on' means, as Home Assistant's climate turn_on: the only one there is, else
+    heat_cool, heat or cool, the first the device has; never a guess among the others."""
     if len(candidates) == 1:
         return candidates[0]
-    for preferred in ("auto", "heat_cool"):
+    for preferred in ("heat_cool", "heat", "cool"):
         if preferred in candidates:
             return preferred
     if not candidates:

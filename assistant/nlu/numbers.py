@@ -48,6 +48,11 @@ _SCALES: dict[str, int] = {"hundred": 100, "thousand": 1000}
 DIGIT_WORDS: dict[str, str] = {str(number): word for word, number in _UNITS.items()}
 """Digits as words, "3" -> "three": a select's levels "1", "2", "3" said as words."""
 _NUMBER_WORDS = {*_UNITS, *_TENS, *_SCALES}
+
+
+def is_number_word(word: str) -> bool:
+    """ "50", "50%", "fifty", "hundred": a word that says a number."""
+    return any(ch.isdigit() for ch in word) or word.lower() in _NUMBER_WORDS
 _WORD = re.compile(r"[A-Za-z]+")
 
 

@@ -96,6 +96,7 @@ INTENT_DOMAINS: dict[str, frozenset[str]] = {
 }
 """The kinds of entity each intent can act on, used when the sentence names no domain."""
 
+_BLINDS: frozenset[str] = frozenset({"blind", "shade"})
 _WINDOW_COVERINGS: frozenset[str] = frozenset({"blind", "shade", "curtain", "shutter", "awning"})
 """Cover classes that a cover announced without a class may be."""
 
@@ -255,6 +256,9 @@ def _match(registry: Registry, constraints: _Constraints, area_context: str | No
         candidates = [e for e in candidates if e.area and normalize_name(e.area) == key]
     if constraints.device_classes is not None:
         classed = [e for e in candidates if e.device_class in constraints.device_classes]
+        if not classed and constraints.device_classes <= _BLINDS:
+            # Blinds in British English are shades in American: "close the blinds" closes shades.
+            classed = [e for e in candidates if e.device_class in _BLINDS]
         if not classed and constraints.device_classes <= _WINDOW_COVERINGS:
             # Zigbee2MQTT's roller blinds announce no device class: "the blinds" are still them.
             classed = [e for e in candidates if e.component == "cover" and e.device_class is None]

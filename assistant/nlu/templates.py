@@ -54,7 +54,7 @@ from rapidfuzz import fuzz, process
 
 from assistant.nlu.asr_repair import repair
 from assistant.nlu.catalogue import spec
-from assistant.nlu.numbers import DIGIT_WORDS
+from assistant.nlu.numbers import DIGIT_WORDS, is_number_word
 from assistant.nlu.targets import INTENT_DOMAINS, resolve_targets
 from assistant.nlu.types import Intent
 from assistant.registry import Entity, Registry, normalize_name
@@ -319,6 +319,10 @@ class TemplateMatcher:
                             # "The rear seat heating" is not a misheard "driver seat heating": a
                             # word the house uses elsewhere was said, not misheard ("sun roof" is
                             # still "sunroof").
+                            continue
+                        if any(is_number_word(w) and _squash(w) not in kept for w in said):
+                            # "the dome light at 50%" is not a misheard "Dome Light": a number
+                            # said is a value, unless the name has it ("zone 2").
                             continue
                         score = fuzz.ratio(_squash(spoken), _squash(replacement))
                         found.append(_Correction(start, end, replacement, score))
