@@ -7,13 +7,15 @@ naming a `config` and a `retained` file in the repository (the car profile and i
 
 A turn is right when exactly the expected messages are published; a false action is a turn that
 published something it should not have (a message not expected, or any message where none was).
-JSON payloads compare as JSON, so key order and spacing do not count.
+JSON payloads compare as JSON, so key order and spacing do not count, and messages on different
+topics may come in any order.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -44,6 +46,16 @@ def _messages(actions: list[dict[str, str]]) -> list[tuple[str, str]]:
     return [(a["topic"], _payload_key(str(a["payload"]))) for a in actions]
 
 
+def _per_device(messages: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """The payloads sent to each topic, in order. Devices are driven at once, so the order between
+    two devices says nothing ("turn off the kitchen lights" may send either light's first); only
+    the order of the messages on one topic is kept."""
+    per_topic: dict[str, list[str]] = {}
+    for topic, payload in messages:
+        per_topic.setdefault(topic, []).append(payload)
+    return per_topic
+
+
 @dataclass
 class SetScore:
     """The outcome of one dialogue set."""
@@ -63,7 +75,7 @@ class SetScore:
         self.turns += 1
         self.times.append(seconds)
         self.action_turns += bool(wanted)
-        if got == wanted:
+        if _per_device(got) == _per_device(wanted):
             self.right += 1
             self.action_turns_right += bool(wanted)
             return
@@ -82,6 +94,20 @@ class SetScore:
             "median_ms": round(1000 * statistics.median(self.times), 2) if self.times else None,
             "failures": self.failures,
         }
+
+
+class _WordsLoader(yaml.SafeLoader):
+    """YAML as people write dialogues: `say: yes` and `payload: ON` are the words, not booleans
+    (YAML 1.1 reads yes/no/on/off as true/false); only true and false are booleans."""
+
+
+_WordsLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_WordsLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 def set_settings(folder: Path) -> dict[str, Any]:
@@ -103,7 +129,7 @@ def score_set(folder: Path, config: Config, use_model: bool) -> SetScore:
     brain.prepare_model()
     loaded = brain.device_states()
     score = SetScore(folder.name)
-    for dialogue in yaml.safe_load((folder / "dialogues.yaml").read_text(encoding="utf-8")):
+    for dialogue in yaml.load((folder / "dialogues.yaml").read_text(encoding="utf-8"), Loader=_WordsLoader):
         brain.restore_device_states(loaded)
         conversation = brain.conversation(dialogue.get("area"))
         for spec in dialogue["turns"]:

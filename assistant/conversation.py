@@ -42,19 +42,41 @@ TIMER_INTENTS = {"HassStartTimer", "HassCancelTimer", "HassCancelAllTimers", "Ha
 FILLERS = re.compile(r"\b(again|too|as well|also|please|now|then|both|back)\b", re.IGNORECASE)
 
 LEADING_FILLER = re.compile(
-    r"^\s*(?:(?:ok|okay|so|um+|uh+|er+m?|m+|hmm+|well|hey|hi|hello(?: there)?|good (?:morning|afternoon|evening)"
+    r"^\s*(?:(?:ok|okay|so|um+|uh+|er+m?|m+|hmm+|well|hey|hi|hello(?: there)?|(?:good )?(?:morning|afternoon|evening)"
     r"|excuse me|alright|all right|nabu|jarvis|mycroft|alexa|actually|in fact|just|oh|wait|no wait|sorry"
     r"|never mind|nevermind|no|maybe|perhaps|about|around|thanks|thank you|you can|only|fine)\b[\s,.!]*)+",
     re.IGNORECASE,
 )
 TRAILING_FILLER = re.compile(
-    r"(?:[\s,]+(?:instead|then|after all|first|anyway|again|as well|in the back|in here|for me|please|completely|fully"
+    r"(?:[\s,]+(?:instead|then|after all|first|anyway|again|as well|for me|please|completely|fully"
     r"|all the way|if it s no trouble|if it's no trouble|just in case|though"
     r"|thank you(?: ever so much)?"
-    r"|for (?:the )?(?:baby|kids|children|her|him|them|dog|dogs|cat)"
+    r"|for (?:the |my |your |our )?(?:baby|kids|children|boys|girls|her|him|them|dog|dogs|cat|mom|mum|dad"
+    r"|grandma|grandpa|granny|nan|wife|husband|son|daughter)(?: in the back)?"
     r"|for the (?:trip|journey|drive|ride|film|movie|party)))+[\s.!]*$",
     re.IGNORECASE,
 )
+
+_FOR_WHOM = re.compile(
+    r"\s+for (?:the |my |your |our )?(?:kids|children|baby|boys|girls)(?: (?:in|at) the back)?\b", re.IGNORECASE
+)
+""""Turn on the seat heaters for the kids in the second row", "close the sunshade for the kids in
+the back the sun is in their eyes": for whom is said, not where."""
+_TOO = re.compile(r"[\s,]+(?:too|also)[\s.!]*$", re.IGNORECASE)
+_RIGHT_DOWN = re.compile(r"\b(?:right|all the way|way) (down|up) to\b", re.IGNORECASE)
+""""Dim it right down to 20 percent", "crank it all the way up to 35": down to, up to."""
+_IN_THE_BACK = re.compile(r"[\s,]+in the back[\s.!]*$", re.IGNORECASE)
+_IN_HERE = re.compile(r"[\s,]+in here[\s.!]*$", re.IGNORECASE)
+_ALL_SAID = re.compile(r"\b(?:all|every|everything|each)\b", re.IGNORECASE)
+_THE_BACK = re.compile(
+    r"\b(in|at|for|to|set) the (?:back|rear)"
+    r"(?=\s*(?:$|[,.!?]|(?:to|up|down|too|as well|please|now|and|then|on|off)\b))"
+    r"|\bback there\b",
+    re.IGNORECASE,
+)
+""""In the back", "set the back to 21", "back there": the car's rear zone; "the rear climate",
+"the back window" are names."""
+_REAR_SAID = re.compile(r"\b(?:rear|back|second row|third row|row)\b", re.IGNORECASE)
 
 SORRY_NOT_HEARD = "Sorry, I didn't catch that."
 SORRY_NOT_UNDERSTOOD = "Sorry, I can't do that."
@@ -208,6 +230,10 @@ class Conversation:
             return turn
 
         text = _tidy(text)
+        behind = self.registry.rear_area()
+        if behind is not None:
+            # "Turn the AC off in the back", "the fan back there": the car's rear zone.
+            text = _THE_BACK.sub(lambda m: f"{m.group(1) or 'in'} the {behind}", text)
         if _SELF_CORRECTION.search(words_to_digits(text)):
             text = _SELF_CORRECTION.sub(r"\1\2", words_to_digits(text))
         words = normalize_name(text)
@@ -239,13 +265,19 @@ class Conversation:
         tidy = _tidy(text)
         if tidy != text:
             text, words = tidy, normalize_name(tidy)
-        if _COMPARATIVE.fullmatch(words) or self._refers_back(words):
+        carried = self._carries_over(words)
+        if _COMPARATIVE.fullmatch(words) or self._refers_back(words) or carried:
             # "A bit brighter" right after "set the lamp to 40 percent" is the lamp, not the room;
-            # so is "make it red" right after "turn on the ambient lighting".
-            intent = self._follow_up(text, words)
+            # so is "make it red" right after "turn on the ambient lighting"; "(now) the floor lamp
+            # too" is the last command again, not Home Assistant's bare name that turns it on.
+            joined = words if re.match(r"(?:and|now|also|plus) ", words) else f"and {words}"
+            intent = self._follow_up(text, joined if carried else words)
             if intent is not None:
                 return intent
         intent = self.templates.match(text, self.area)
+        if intent is None and _TOO.search(text):
+            # "Turn on the driver's reading light too": a whole command, said after another.
+            intent = self.templates.match(_TOO.sub("", text), self.area)
         if intent is None or not intent.targets:
             # "A bit brighter" in the car matches the driver's zone's lights, which it has none
             # of: the last devices are what was meant.
@@ -259,6 +291,11 @@ class Conversation:
             if not self._names_only(rest):
                 intent = self._understand_strictly(rest, normalize_name(rest))
         return intent
+
+    def _carries_over(self, words: str) -> bool:
+        """ "Now the floor lamp too", "and the hallway": only another device or place, joined on."""
+        joined = re.match(r"(?:and|now|also|plus) ", words) or re.search(r" (?:too|as well)$", words)
+        return bool(joined) and self._names_only(re.sub(r"^(?:and|now|also|plus) ", "", words))
 
     def _names_only(self, text: str) -> bool:
         """Whether `text` only names a device or an area ("the floor lamp too")."""
@@ -285,7 +322,10 @@ class Conversation:
         context = self._context
         if context is None or self._expired(context.at, self.settings.context_seconds):
             return False
-        if not re.search(r"\b(?:it(?! s\b)|them|they|those|these)\b", words):
+        one_named = len(context.intent.targets) == 1 and context.intent.targets[0].component in _NAMED_LIKE_PEOPLE
+        if not re.search(r"\b(?:it(?! s\b)|them|they|those|these)\b", words) and not (
+            one_named and re.search(r"\b(?:him|her)\b", words)
+        ):
             # "It's bedtime" is not about "it".
             return False
         climate = all(e.component == "climate" for e in context.intent.targets)
@@ -363,8 +403,11 @@ class Conversation:
         Only when the first part is a whole command by itself; later parts may lean on it
         ("turn on the kitchen light and set it to 50 percent").
         """
-        parts = [part.strip(" ,.") for part in _CLAUSE_BREAK.split(text)]
-        parts = [part for part in parts if part and not _REMARK.match(normalize_name(part))]
+        said = [part.strip(" ,.") for part in _CLAUSE_BREAK.split(text)]
+        parts = [part for part in said if part and not _REMARK.match(normalize_name(_tidy(part)))]
+        if len(parts) == 1 and len([part for part in said if part]) > 1:
+            # "OK that's too much, make it 24": the one command beside a remark.
+            return parts if self._understand_strictly(parts[0], normalize_name(parts[0])) else None
         if len(parts) < 2:
             return None
         first = self._understand_strictly(parts[0], normalize_name(parts[0]))
@@ -476,15 +519,34 @@ class Conversation:
             if not mine:
                 return None
             last = replace(last, targets=mine)
+            if _MINE_TOO.fullmatch(words):
+                # "Mine too" after "passenger seat heating on low": the same, on my seat.
+                slots = {k: v for k, v in last.slots.items() if k not in ("name", "area", "floor")}
+                return Intent(last.name, slots, mine, source="dialogue", text=text)
             words = re.sub(r"\bmine\b", "it", words)
             text = words
+        if _THE_OTHER.fullmatch(words):
+            # "And the other one" after the left vent window: the one other device of its kind.
+            kinds = {(e.component, normalize_name(e.name).split()[-1]) for e in last.targets}
+            others = [e for e in self.registry if e not in last.targets
+                      and (e.component, normalize_name(e.name).split()[-1]) in kinds]
+            said_before = {w for e in last.targets for w in normalize_name(e.name).split()}
+            shared = [len(said_before & set(normalize_name(e.name).split())) for e in others]
+            others = [e for e, n in zip(others, shared, strict=True) if n == max(shared, default=0)]
+            if len(others) == 1:
+                slots = {k: v for k, v in last.slots.items() if k not in ("name", "area", "floor")}
+                return Intent(last.name, slots, others, source="dialogue", text=text)
         one = _THE_ONE.search(words)
         if one is not None:
             # "Close the passenger one" after the windows were opened: one of them, or another of
             # their kind.
             said = set(one.group(1).split())
             chosen = [e for e in last.targets if said <= set(normalize_name(e.name).split())]
-            chosen = chosen or self._targets_like(one.group(1), last.targets)
+            kinds = {(e.component, normalize_name(e.name).split()[-1]) for e in last.targets}
+            # "The rear one" after the front demister: the rear demister, before any rear area.
+            alike = [e for e in self.registry if said <= set(normalize_name(e.name).split())
+                     and (e.component, normalize_name(e.name).split()[-1]) in kinds]
+            chosen = chosen or alike or self._targets_like(one.group(1), last.targets)
             if len(chosen) == 1:
                 intent = self.templates.match(words[: one.start()] + chosen[0].name + words[one.end():], self.area)
                 if intent is not None and intent.targets:
@@ -535,11 +597,14 @@ class Conversation:
             if targets:
                 slots = {k: v for k, v in last.slots.items() if k not in ("name", "area", "floor")}
                 return Intent(last.name, slots, targets, source="dialogue", text=text)
-        if re.search(r"\b(it|them|that|those|this|these|they)\b", words):
+        one_named = len(last.targets) == 1 and last.targets[0].component in _NAMED_LIKE_PEOPLE
+        if re.search(r"\b(it|them|that|those|this|these|they)\b", words) or (
+            one_named and re.search(r"\b(him|her)\b", words)
+        ):
             text = " ".join(FILLERS.sub(" ", text).split())
             stand_in = last.targets[0].name if len(last.targets) == 1 else None
             if stand_in is not None:
-                rewritten = re.sub(r"\b(it|that|this|them|those|these|they)\b", stand_in, text, count=1,
+                rewritten = re.sub(r"\b(it|that|this|them|those|these|they|him|her)\b", stand_in, text, count=1,
                                    flags=re.IGNORECASE)
                 intent = self.templates.match(rewritten, self.area)
                 if intent is not None and intent.targets:
@@ -561,10 +626,17 @@ class Conversation:
         after "unlock the front door", "and the garage door" must not close the garage.
         """
         key = re.sub(r" (?:one|ones|s)$", "", normalize_name(spoken))
+        possessive = re.sub(r"\b(\w+) s\b", r"\1", key)
+        if possessive != key:
+            # "And the driver's fan": the driver fan, if that names anything.
+            return self._targets_like(possessive, previous) or self._targets_like(key.replace(" s ", " "), previous)
         components = {e.component for e in previous}
         if key in ("mine", "me", "my side", "my seat", "my one", "my zone") and self.area:
-            # "And mine": the same kind of device in the speaker's own zone.
-            return [e for e in self.registry.in_area(self.area) if e.component in components]
+            # "And mine": the same kind of device in the speaker's own zone (its seat heating,
+            # not its drive mode, when the zone has both).
+            mine = [e for e in self.registry.in_area(self.area) if e.component in components]
+            kinds = {normalize_name(e.name).split()[-1] for e in previous}
+            return [e for e in mine if normalize_name(e.name).split()[-1] in kinds] or mine
         named = [
             e
             for e in entities_named(self.registry, key, self.area)
@@ -574,6 +646,11 @@ class Conversation:
             return named
         area = self.registry.find_area(re.sub(r"^(the|my) ", "", key))
         if area is not None:
+            return [e for e in self.registry.in_area(area) if e.component in components]
+        place, _, kind = re.sub(r"^(the|my) ", "", key).rpartition(" ")
+        area = self.registry.find_area(place) if place else None
+        if area is not None and kind in (*_KIND_COMPONENTS, "fan", "side", "seat", "zone", "climate"):
+            # "And the driver's fan" after the passenger's fan mode: the same kind in that area.
             return [e for e in self.registry.in_area(area) if e.component in components]
         kind = _KIND_COMPONENTS.get(re.sub(r"^(the|my) ", "", key))
         if kind is not None and (kind in components or {kind, *components} <= _POWERED):
@@ -753,9 +830,11 @@ _SELF_CORRECTION = re.compile(
 
 _REMARK = re.compile(
     r"^(?:it s|its|it is|that s|thats|that is|i m|im|i am|we re|we are|he s|she s|they re|the \w+ s)\b"
+    r"|^(?:she|he|they|it|the \w+) (?:says|said|is|are|feels|looks|seems)\b"
     r"|^but not\b|^not\b"
 )
-"""A remark beside the commands of one sentence ("..., it's too warm for her", "but not too bright")."""
+"""A remark beside the commands of one sentence ("..., it's too warm for her", "she says it's too
+warm", "the sun is in the baby's eyes", "but not too bright")."""
 
 _INLINE_PREAMBLE = re.compile(
     r"^(?:it s|its|it is|i m|im|i am|too|so|my \w+ (?:is|are)|the \w+ (?:is|are))\b.*?\s"
@@ -766,6 +845,8 @@ _INLINE_PREAMBLE = re.compile(
 _INLINE_REMARK = re.compile(r"\s(?:it s|its|it is|the \w+ is|he s|she s|they re|theyre)\b.*$")
 """A remark said after the command: "close them again its too loud"."""
 
+_MINE_TOO = re.compile(r"(?:and |now |do )?mine(?: too| as well| also| please)?")
+_THE_OTHER = re.compile(r"(?:and |now |then |do )?the other (?:one|side)?(?: too| as well| also| please)?")
 _THE_ONE = re.compile(r"\bthe ((?:\w+ ){0,2}\w+) ones?\b")
 """"The passenger one", "the rear ones": devices of the kind just talked about, by a word."""
 
@@ -781,6 +862,9 @@ _AT_A_TIME = re.compile(
 )
 """A set time, which the assistant cannot keep yet ("in ten minutes" is a timer and works); "at 50
 percent" is a level."""
+
+_NAMED_LIKE_PEOPLE = frozenset({"vacuum", "lawn_mower"})
+"""Robots people call "him" or "her" ("send him back to his dock")."""
 
 _KIND_COMPONENTS = {
     **dict.fromkeys(("fan", "fans"), "fan"),
@@ -806,7 +890,8 @@ _COMPARATIVE = re.compile(
     r"|faster|slower|louder|quieter|higher|lower)(?: please| still| again)?"
 )
 _MORE = re.compile(r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) |some |even |a little )?more(?: please| still)?"
-                   r"|again|once more|one more time|further|(?:one|a) more (?:degree|notch|step)")
+                   r"|again|once more|one more time|further|(?:one|a) more (?:degree|notch|step)"
+                   r"|another (?:degree|notch|step)|(?:one|a) (?:degree|notch|step) more")
 _LESS = re.compile(r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) |even )?less(?: please)?|too much|back a bit")
 
 
@@ -846,8 +931,20 @@ def _bare_target(text: str) -> str:
 
 def _tidy(text: str) -> str:
     """The command without the words around it that never change it ("ok", "please", "instead",
-    "its freezing" before "switch my climate to heat")."""
+    "its freezing" before "switch my climate to heat", "for the kids in the back", "right" in
+    "right down to"; "in the back"
+    after "the rear windows", where it is the place already said)."""
     text = TRAILING_FILLER.sub("", LEADING_FILLER.sub("", text)) or text
+    text = _RIGHT_DOWN.sub(r"\1 to", text)
+    text = _FOR_WHOM.sub("", text)
+    in_the_back = _IN_THE_BACK.search(text)
+    if in_the_back and _REAR_SAID.search(text[: in_the_back.start()]):
+        text = TRAILING_FILLER.sub("", text[: in_the_back.start()]) or text
+    in_here = _IN_HERE.search(text)
+    if in_here and not _ALL_SAID.search(text[: in_here.start()]):
+        # "Turn the radiator off in here": the room it is said in anyway; "all the lights in
+        # here" keeps it, or it would be the whole home's.
+        text = text[: in_here.start()] or text
     preamble = _INLINE_PREAMBLE.match(text.lower())
     return text[preamble.end():] if preamble else text
 

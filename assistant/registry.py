@@ -189,6 +189,15 @@ class Registry:
         return floors
 
     @_memoised
+    def rear_area(self) -> str | None:
+        """What "the back" of a car is: its one area named for the rear, else its second row."""
+        for tier in _BACK_AREAS:
+            behind = [area for area in self.areas if normalize_name(area) in tier]
+            if behind:
+                return behind[0] if len(behind) == 1 else None
+        return None
+
+    @_memoised
     def short_area_names(self) -> dict[str, str]:
         """ "Dining" for the Dining Room, "office" for the Home Office, "passenger" for the Front
         Passenger seat: an area answers to its first word before "room", or to its last word, when
@@ -206,6 +215,9 @@ class Registry:
                 shared = sum(word in other for other in words) > 1
                 if word not in taken and not shared and word not in _AREA_WORDS:
                     short[word] = area
+        behind = self.rear_area()
+        if behind is not None:
+            short.update({word: behind for word in _BACK_WORDS if word not in taken and word not in short})
         for same in _AREA_SYNONYMS:
             owners = [area for area, spoken in zip(self.areas, words, strict=True) if " ".join(spoken) in same]
             if len(owners) == 1:
@@ -218,11 +230,13 @@ class Registry:
         - its heating as a heater ("Steering Wheel Heating" is the "heated steering wheel");
         - a light's "lamp" as "light" and back, unless that is an area's lights;
         - everyday synonyms ("the telly" for the "TV Plug");
+        - a light by the first word of its name and its kind ("the patio lights");
         - the last word of its name when no other device has it ("the sunshade");
         - a select, number or button by its device when the device has one ("the heat pump"),
           and a number without its unit ("the hot water boost");
         - a lock or plug without the word for its kind ("the front door");
-        - a button as the command it names ("restart the router")."""
+        - a button as the command it names ("restart the router"), or as its own name on its
+          device ("the feed button on the cat feeder")."""
         known = {normalize_name(n) for n in entity.names}
         derived = [v for n in entity.names for v in _heating_variants(normalize_name(n))]
         if entity.component == "light":
@@ -233,6 +247,14 @@ class Registry:
                 if rest and last in swapped and self.find_area(" ".join(rest)) is None:
                     # Not "the living room light" for a "Living Room Lamp": that is every light there.
                     derived.append(" ".join([*rest, swapped[last]]))
+        suffix = _KIND_SUFFIX.get(entity.component)
+        if suffix is not None:
+            derived += [suffix.sub("", normalize_name(n)) for n in entity.names if suffix.search(normalize_name(n))]
+        if entity.component == "light":
+            # "The patio lights" for the "Patio String Lights": the first word and the kind.
+            for words in (normalize_name(x).split() for x in entity.names):
+                if len(words) > 2 and words[-1] in _LIGHT_WORDS and self.find_area(words[0]) is None:
+                    derived.append(f"{words[0]} {words[-1]}")
         for n in [*(normalize_name(x) for x in entity.names), *derived]:
             for word, others in _SYNONYMS.items():
                 if re.search(rf"\b{word}\b", n):
@@ -250,9 +272,12 @@ class Registry:
             # "Hot Water Target".
             spoken = [normalize_name(n) for n in entity.names]
             derived += [_UNIT_SUFFIX.sub("", n) for n in spoken if _UNIT_SUFFIX.search(n)]
-        suffix = _KIND_SUFFIX.get(entity.component)
-        if suffix is not None:
-            derived += [suffix.sub("", normalize_name(n)) for n in entity.names if suffix.search(normalize_name(n))]
+        if entity.component == "button" and entity.device_name:
+            # "Hit the feed button on the cat feeder" for "Cat Feeder Feed".
+            device = normalize_name(entity.device_name)
+            for n in (normalize_name(x) for x in entity.names):
+                if n.startswith(device + " "):
+                    derived.append(f"{n[len(device) + 1:]} button on the {device}")
         if entity.component == "button":
             # "Restart Router" is pressed by "restart the router", "Doorbell Chime Test" by "test
             # the doorbell chime".
@@ -261,8 +286,10 @@ class Registry:
                 *rest, last = n.split()
                 if last in _TRAILING_COMMANDS:
                     derived.append(f"{last} the {' '.join(rest)}")
-                else:
-                    derived.append(re.sub(r"^(\w+) (?!the )", r"\1 the ", n))
+                elif rest[0] in _LEADING_COMMANDS and rest[1:2] != ["the"]:
+                    derived.append(f"{rest[0]} the {' '.join([*rest[1:], last])}")
+        # "The white noise" for the "White Noise Machine", its "Sound" select and its "Volume".
+        derived += [re.sub(r" machine\b", "", n) for n in [*known, *derived] if re.search(r". machine\b", n)]
         return [n for n in dict.fromkeys(derived) if n not in known and n and n not in _GROUP_WORDS]
 
     @_memoised
@@ -283,9 +310,11 @@ class Registry:
                     continue
                 for word in dict.fromkeys(modifiers):
                     if word not in area_words and word not in ("the", "my", "and"):
-                        members = groups.setdefault(f"{word} {plural}", [])
-                        if entity not in members:
-                            members.append(entity)
+                        # "Second Row Seats Left Heater": the "seats heaters" and the "seat heaters".
+                        for said in dict.fromkeys((word, word[:-1] if len(word) > 3 and word.endswith("s") else word)):
+                            members = groups.setdefault(f"{said} {plural}", [])
+                            if entity not in members:
+                                members.append(entity)
         return {
             name: members
             for name, members in groups.items()
@@ -391,11 +420,12 @@ def _unique_noun(registry: Registry, entity: Entity) -> str | None:
 
 
 def _heating_variants(name: str) -> list[str]:
-    """ "seat heating" -> "seat heating", "seat heater", "heated seat"; other names as they are."""
+    """ "seat heating" -> "seat heating", "seat heater", "seat heat", "heated seat"; other names as
+    they are."""
     for word in ("heating", "heater", "heat"):
         if name.endswith(" " + word):
             base = name[: -len(word) - 1]
-            return [name, f"{base} heating", f"{base} heater", f"heated {base}"]
+            return [name, f"{base} heating", f"{base} heater", f"{base} heat", f"heated {base}"]
     if name.startswith("heated "):
         base = name[len("heated ") :]
         return [name, base, f"{base} heating", f"{base} heater"]
@@ -449,6 +479,14 @@ _OUTDOOR_AREA_WORDS = frozenset(
 )
 """Words that make an area one outside the house (a shed or garage is a building of its own)."""
 
+_LIGHT_WORDS = frozenset({"light", "lights", "lamp", "lamps"})
+
+_LEADING_COMMANDS = frozenset(
+    "restart reboot reset open close ring start stop run play flush identify calibrate update refresh feed "
+    "trigger toggle sound honk flash wake boost test clean empty locate find".split()
+)
+"""What a button named command first does ("Restart Router" is "restart the router")."""
+
 _TRAILING_COMMANDS = frozenset("test reset restart reboot update refresh identify calibrate flush".split())
 """What a button named after its thing and then its command does ("Chime Test", "Filter Reset")."""
 
@@ -464,6 +502,14 @@ _AREA_SYNONYMS: tuple[frozenset[str], ...] = tuple(
     )
 )
 """Words for the same kind of room, in British and American English."""
+
+_BACK_WORDS = ("back seat", "back seats", "rear seats", "back row")
+_BACK_AREAS = (
+    frozenset({"rear", "back", "rear seats", "back seats", "rear cabin", "rear seat", "back seat"}),
+    frozenset({"second row", "2nd row", "middle row", "row 2"}),
+)
+"""What "the back" is, best first: an area named for the rear, else the second row. "Back" alone
+never names it ("turn it back on"): `assistant/conversation.py` reads "in the back" as that area."""
 
 _OUTDOOR_FLOOR_NAMES = ("outside", "outdoor", "outdoors", "exterior")
 

@@ -51,7 +51,7 @@ def _command_topics(entity: Entity) -> set[str]:
     return {
         value
         for key, value in entity.config.items()
-        if key.endswith("command_topic") or key == "set_position_topic"
+        if key.endswith("command_topic") or key in ("set_position_topic", "set_fan_speed_topic")
     }
 
 

@@ -3,6 +3,7 @@ proposes, the wake-word fragment Whisper hears, and timers that survive a restar
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,65 @@ def test_floors_from_the_config_and_the_outside_the_areas_say(tmp_path: Path) ->
     assert {a.entity_id for a in upstairs.actions} == bedroom_lights
     outside = conversation.handle("turn off all the outdoor lights")
     assert [(a.topic, a.payload) for a in outside.actions] == [("porch/set", "OFF"), ("patio/set", "OFF")]
+
+
+def test_the_back_of_a_car_is_its_rear_zone_and_the_rear_one_a_device(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "devices:\n"
+        "  - {platform: climate, name: Driver Climate, unique_id: cd, area: Driver,\n"
+        "     mode_command_topic: van/driver/mode, modes: ['off', heat, cool],\n"
+        "     fan_mode_command_topic: van/driver/fan, fan_modes: [low, high]}\n"
+        "  - {platform: climate, name: Rear Climate, unique_id: cr, area: Second Row,\n"
+        "     mode_command_topic: van/rear/mode, modes: ['off', heat, cool],\n"
+        "     fan_mode_command_topic: van/rear/fan, fan_modes: [low, high]}\n"
+        "  - {platform: switch, name: Bed Outlet, unique_id: outlet, area: Driver, command_topic: van/outlet}\n"
+        "  - {platform: switch, name: Front Demister, unique_id: fd, area: Driver, command_topic: van/demist/front}\n"
+        "  - {platform: switch, name: Rear Demister, unique_id: rd, area: Driver, command_topic: van/demist/rear}\n"
+        "  - {platform: light, name: Rear Reading Light, unique_id: rl, area: Second Row, command_topic: van/rl,\n"
+        "     brightness_command_topic: van/rl/brightness}\n"
+    )
+    brain = Brain.from_config(load_config(config), use_model=False, persist_timers=False)
+    conversation = brain.conversation("Driver")
+
+    def said(text: str) -> list[tuple[str, str]]:
+        return [(a.topic, a.payload) for a in conversation.handle(text).actions]
+
+    assert said("turn the AC off in the back") == [("van/rear/mode", "off")]
+    assert said("and put the fan on high back there") == [("van/rear/fan", "high")]
+    assert said("turn the bed outlet back on") == [("van/outlet", "ON")]
+    assert said("turn on the front demister") == [("van/demist/front", "ON")]
+    # Not Home Assistant's "the kitchen 50" read as "the rear 1": the rear demister.
+    assert said("and the rear one") == [("van/demist/rear", "ON")]
+
+
+def test_all_the_lights_in_here_are_the_rooms_not_the_homes(brain: Brain) -> None:
+    turn = brain.conversation("Bedroom").handle("turn off all the lights in here")
+    bedroom = {e.entity_id for e in brain.registry.in_area("Bedroom") if e.component == "light"}
+    assert bedroom
+    assert {a.entity_id for a in turn.actions} == bedroom
+
+
+def test_a_machine_with_a_power_switch_a_sound_select_and_a_volume(tmp_path: Path) -> None:
+    """ "The white noise" is the White Noise Machine; its "Sound" and "Volume" entities answer to it
+    too, each for what it does ("play the rain sound", "the white noise volume")."""
+    device = {"identifiers": ["wn1"], "name": "White Noise Machine", "suggested_area": "Nursery"}
+    discovery = [
+        ("switch", "power", {"name": None, "command_topic": "wn/power/set"}),
+        ("select", "sound", {"name": "Sound", "command_topic": "wn/sound/set", "options": ["Rain", "Ocean Waves"]}),
+        ("number", "volume", {"name": "Volume", "command_topic": "wn/volume/set", "min": 0, "max": 30}),
+    ]
+    brain = Brain.from_config(load_config(None), use_model=False, persist_timers=False)
+    for component, object_id, config in discovery:
+        payload = {**config, "unique_id": f"wn_{object_id}", "device": device}
+        brain.handle_message(f"homeassistant/{component}/wn/{object_id}/config", json.dumps(payload).encode(), True)
+    conversation = brain.conversation("Nursery")
+
+    def said(text: str) -> list[tuple[str, str]]:
+        return [(a.topic, a.payload) for a in conversation.handle(text).actions]
+
+    assert said("turn on the white noise") == [("wn/power/set", "ON")]
+    assert said("play the rain sound") == [("wn/sound/set", "Rain")]
+    assert said("change the white noise to ocean waves") == [("wn/sound/set", "Ocean Waves")]
+    assert said("turn the white noise volume down to 15") == [("wn/volume/set", "15")]
+    assert said("turn off the white noise") == [("wn/power/set", "OFF")]

@@ -177,6 +177,17 @@ def test_broken_sentence_files_are_reported_with_their_path(tmp_path: Path) -> N
     with pytest.raises(SentenceFileError, match=r"lights\.yaml has a template hassil cannot parse"):
         TemplateMatcher(registry, sentence_dirs=[bad_template])
 
+    twice = tmp_path / "twice"
+    twice.mkdir()
+    (twice / "mine.yaml").write_text(
+        'language: en\nintents:\n  HassTurnOn:\n    data: [{sentences: ["switch on {name}"]}]\n'
+        '  HassTurnOn:\n    data: [{sentences: ["power on {name}"]}]\n',
+        encoding="utf-8",
+    )
+    twice_said = r"(?s)mine\.yaml is not valid YAML.*'HassTurnOn' appears twice \(line 5\)"
+    with pytest.raises(SentenceFileError, match=twice_said):
+        TemplateMatcher(registry, sentence_dirs=[twice])
+
     with pytest.raises(SentenceFileError, match=r"missing does not exist"):
         TemplateMatcher(registry, sentence_dirs=[tmp_path / "missing"])
 

@@ -461,6 +461,7 @@ _VACUUM_ABILITIES: dict[str, tuple[str, str, str]] = {
     "return_home": ("payload_return_to_base", "go back to its base", "return_to_base"),
     "pause": ("payload_pause", "pause", "pause"),
     "stop": ("payload_stop", "stop", "stop"),
+    "locate": ("payload_locate", "beep", "locate"),
 }
 """Supported feature -> the payload key, what it is in words, Home Assistant's default payload."""
 
@@ -999,8 +1000,10 @@ _HVAC_WORDS = {"heating": "heat", "cooling": "cool", "heat cool": "heat_cool", "
 
 
 def hvac_mode(entity: Entity, spoken: str) -> str:
-    """The mode exactly as listed in the thermostat's `modes` for a spoken mode name."""
-    modes = [str(m) for m in entity.config.get("modes", DEFAULT_HVAC_MODES)]
+    """The mode exactly as listed in the thermostat's (or water heater's) `modes` for a spoken
+    mode name."""
+    defaults = DEFAULT_WATER_HEATER_MODES if entity.component == "water_heater" else DEFAULT_HVAC_MODES
+    modes = [str(m) for m in entity.config.get("modes", defaults)]
     word = normalize_name(spoken)
     mode = _match_option(_HVAC_WORDS.get(word, word), modes)
     if mode is None:
@@ -1009,7 +1012,7 @@ def hvac_mode(entity: Entity, spoken: str) -> str:
 
 
 def _climate_mode(entity: Entity, intent: Intent) -> list[Action]:
-    if entity.component != "climate":
+    if entity.component not in ("climate", "water_heater") or not entity.config.get("mode_command_topic"):
         raise _cannot(entity, "change mode")
     mode = hvac_mode(entity, _slot_text(intent, "hvac_mode", "mode"))
     return [_send(entity, "mode_command_topic", "mode_command_template", mode)]
@@ -1229,8 +1232,26 @@ def _button(entity: Entity, intent: Intent) -> list[Action]:
 def _vacuum_intent(entity: Entity, intent: Intent) -> list[Action]:
     if entity.component != "vacuum":
         raise _cannot(entity, "do that")
-    feature = {"HassVacuumStart": "start", "HassVacuumPause": "pause", "HassVacuumStop": "stop"}
+    if intent.name == "HassVacuumSetFanSpeed":
+        return [_vacuum_fan_speed(entity, _slot_text(intent, "fan_speed", "suction"))]
+    feature = {
+        "HassVacuumStart": "start",
+        "HassVacuumPause": "pause",
+        "HassVacuumStop": "stop",
+        "HassVacuumLocate": "locate",
+    }
     return [_vacuum(entity, feature.get(intent.name, "return_home"))]
+
+
+def _vacuum_fan_speed(entity: Entity, spoken: str) -> Action:
+    """Home Assistant's vacuum.set_fan_speed: one of its `fan_speed_list`, to `set_fan_speed_topic`."""
+    features = entity.config.get("supported_features", DEFAULT_VACUUM_FEATURES)
+    if "fan_speed" not in features or not entity.config.get("set_fan_speed_topic"):
+        raise _cannot(entity, "change its suction")
+    speed = _match_option(spoken, entity.config.get("fan_speed_list") or [])
+    if speed is None:
+        raise ActionError(f"{sentence(spoken_name(entity))} has no {normalize_name(spoken)} setting.")
+    return _publish(entity, "set_fan_speed_topic", speed)
 
 
 def _mower_intent(entity: Entity, intent: Intent) -> list[Action]:
@@ -1307,6 +1328,8 @@ _BUILDERS: dict[str, Callable[[Entity, Intent], list[Action]]] = {
     "HassVacuumReturnToBase": _vacuum_intent,
     "HassVacuumPause": _vacuum_intent,
     "HassVacuumStop": _vacuum_intent,
+    "HassVacuumLocate": _vacuum_intent,
+    "HassVacuumSetFanSpeed": _vacuum_intent,
     "HassLawnMowerStartMowing": _mower_intent,
     "HassLawnMowerDock": _mower_intent,
     "HassAlarmArm": _alarm,

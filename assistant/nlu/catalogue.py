@@ -54,6 +54,8 @@ INTENTS: dict[str, IntentSpec] = {
         IntentSpec("HassVacuumReturnToBase", "send the vacuum home", TARGET_SLOTS),
         IntentSpec("HassVacuumPause", "pause the vacuum", TARGET_SLOTS),
         IntentSpec("HassVacuumStop", "stop the vacuum", TARGET_SLOTS),
+        IntentSpec("HassVacuumLocate", "make the vacuum beep to find it", TARGET_SLOTS),
+        IntentSpec("HassVacuumSetFanSpeed", "set the vacuum's suction (fan speed)", (*TARGET_SLOTS, "fan_speed")),
         IntentSpec("HassLawnMowerStartMowing", "start mowing", TARGET_SLOTS),
         IntentSpec("HassLawnMowerDock", "dock the mower", TARGET_SLOTS),
         IntentSpec("HassMediaNext", "next track", TARGET_SLOTS),

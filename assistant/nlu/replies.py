@@ -176,6 +176,12 @@ def _arm(intent: Intent, entity: Entity) -> str:
     return f"armed {acts.arm_mode(intent).replace('_', ' ')}"
 
 
+def _vacuum_fan_speed(intent: Intent, entity: Entity) -> str:
+    spoken = str(intent.slots.get("fan_speed", ""))
+    listed = [str(speed) for speed in entity.config.get("fan_speed_list") or ()]
+    return f"set to {next((s for s in listed if normalize_name(s) == normalize_name(spoken)), spoken)}"
+
+
 def _fixed(words: str) -> Callable[[Intent, Entity], str]:
     return lambda intent, entity: words
 
@@ -208,6 +214,8 @@ _PHRASES: dict[str, Callable[[Intent, Entity], str]] = {
     "HassButtonPress": _fixed("pressed"),
     "HassVacuumStart": _fixed("started"),
     "HassVacuumReturnToBase": _fixed("returning to base"),
+    "HassVacuumLocate": _fixed("beeping"),
+    "HassVacuumSetFanSpeed": _vacuum_fan_speed,
     "HassLawnMowerStartMowing": _fixed("started"),
     "HassLawnMowerDock": _fixed("docking"),
     "HassAlarmArm": _arm,

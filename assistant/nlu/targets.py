@@ -24,7 +24,9 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from assistant.nlu.actions import hvac_mode
 from assistant.nlu.catalogue import spec
+from assistant.nlu.types import ActionError
 from assistant.registry import Entity, Registry, normalize_name
 
 _SWITCHABLE: frozenset[str] = frozenset(
@@ -63,7 +65,7 @@ INTENT_DOMAINS: dict[str, frozenset[str]] = {
     "HassStopCover": frozenset({"cover"}),
     "HassClimateSetTemperature": frozenset({"climate"}),
     "HassClimateSetTemperatureRelative": frozenset({"climate"}),
-    "HassClimateSetMode": frozenset({"climate"}),
+    "HassClimateSetMode": frozenset({"climate", "water_heater"}),
     "HassClimateSetFanMode": frozenset({"climate"}),
     "HassClimateGetTemperature": frozenset({"climate"}),
     "HassFanSetSpeed": frozenset({"fan"}),
@@ -73,6 +75,8 @@ INTENT_DOMAINS: dict[str, frozenset[str]] = {
     "HassVacuumReturnToBase": frozenset({"vacuum"}),
     "HassVacuumPause": frozenset({"vacuum"}),
     "HassVacuumStop": frozenset({"vacuum"}),
+    "HassVacuumLocate": frozenset({"vacuum"}),
+    "HassVacuumSetFanSpeed": frozenset({"vacuum"}),
     "HassVacuumCleanArea": frozenset({"vacuum"}),
     "HassLawnMowerStartMowing": frozenset({"lawn_mower"}),
     "HassLawnMowerDock": frozenset({"lawn_mower"}),
@@ -183,6 +187,10 @@ def resolve_targets(
             # "Unlock the doors" in a car with "Door Locks" and a "Glovebox": the one named for
             # what was said.
             home = _named_like(home, said)
+        if len(home) > 1 and slots.get("hvac_mode"):
+            # "Switch the heat on" in a house with a thermostat and a water heater: the one that
+            # has that mode.
+            home = [e for e in home if _has_hvac_mode(e, str(slots["hvac_mode"]))]
         if len(home) == 1 and home[0].component in _WHOLE_HOME_DOMAINS and not (
             constraints.device_classes and any(e.component == home[0].component for e in here)
         ):
@@ -307,10 +315,27 @@ def _disambiguate(candidates: list[Entity], area_context: str | None, intent: st
             candidates = local
     if len(candidates) == 1:
         return candidates
+    if intent in ("HassTurnOn", "HassTurnOff", "HassToggle"):
+        # "Turn on the white noise": the machine's power switch, not its sound select or volume.
+        powered = [e for e in candidates if e.component in _POWER_COMPONENTS]
+        settings = [e for e in candidates if e.component in ("select", "number", "button")]
+        if len(powered) == 1 and len(powered) + len(settings) == len(candidates):
+            return powered
     intent_spec = spec(intent) if intent else None
     if intent_spec is not None and not intent_spec.changes_devices:
         return candidates
     return []
+
+
+_POWER_COMPONENTS = frozenset({"light", "switch", "fan", "humidifier", "siren", "climate", "water_heater"})
+
+
+def _has_hvac_mode(entity: Entity, mode: str) -> bool:
+    try:
+        hvac_mode(entity, mode)
+    except ActionError:
+        return False
+    return True
 
 
 def _floor_areas(registry: Registry, floor: str) -> set[str]:

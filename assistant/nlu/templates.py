@@ -80,6 +80,8 @@ FAN_PRESET_LIST = "asst_fan_preset"
 """Slot list of every preset mode of every fan."""
 HUMIDIFIER_MODE_LIST = "asst_humidifier_mode"
 """Slot list of every mode of every humidifier."""
+VACUUM_FAN_SPEED_LIST = "asst_vacuum_fan_speed"
+"""Slot list of every fan speed (suction power) of every vacuum."""
 BUTTON_COMMAND_LIST = "asst_button_command"
 """Slot list of buttons named for what they do, said as a command ("restart the router")."""
 
@@ -199,7 +201,7 @@ class TemplateMatcher:
 
         result = self._recognize(heard, context)
         if result is None:
-            repaired = repair(heard)
+            repaired = self._without_possessives(repair(heard))
             if repaired != heard:
                 result = self._recognize(repaired, context)
             if result is None:
@@ -226,6 +228,17 @@ class TemplateMatcher:
         _LOGGER.debug("%r -> %s %s -> %s", heard, intent_name, slots, [e.entity_id for e in targets])
         return Intent(name=intent_name, slots=slots, targets=targets, source="template", text=text)
 
+    def _without_possessives(self, text: str) -> str:
+        """ "The driver's reading light" is the "Driver Reading Light", "the baby's night light"
+        the "Baby's Room" one: a house word's possessive is the word."""
+        assert self._slot_lists is not None
+        vocabulary = self._slot_lists.vocabulary
+
+        def plain(match: re.Match[str]) -> str:
+            return match.group(1) if match.group(1).lower() in vocabulary else match.group(0)
+
+        return _POSSESSIVE.sub(plain, text)
+
     def _recognize(self, text: str, context: dict[str, Any] | None) -> RecognizeResult | None:
         assert self._slot_lists is not None
         lists = dict(self._slot_lists.lists)
@@ -235,7 +248,7 @@ class TemplateMatcher:
         if area in self._slot_lists.room_names:
             found += [value for _, _, value in self._slot_lists.room_names[area].find(lowered)]
         lists["name"] = TextSlotList(name="name", values=found)
-        return recognize_best(
+        result = recognize_best(
             text,
             self._candidate_intents(text, has_area=context is not None),
             slot_lists=lists,
@@ -244,6 +257,9 @@ class TemplateMatcher:
             best_metadata_key=SENTENCE_FILE_KEY,
             best_slot_name="name",
         )
+        if result is not None and _one_as_a_noun(lowered, result):
+            return None
+        return result
 
     def _candidate_intents(self, text: str, has_area: bool) -> Intents:
         """Only the sentence templates that can possibly match `text` from where it was said.
@@ -469,9 +485,26 @@ def load_sentences(language: str, sentence_dirs: Iterable[Path]) -> dict[str, An
     return sentences
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML where a key said twice in one mapping is an error: plain YAML keeps the last one, so a
+    second `HassTurnOn:` in a sentence file would silently drop every sentence of the first."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} appears twice (line {key_node.start_mark.line + 1})",
+                    key_node.start_mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
 def _read_sentence_file(path: Path) -> dict[str, Any]:
     try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        content = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except yaml.YAMLError as err:
         raise SentenceFileError(f"{path} is not valid YAML: {err}") from err
     if not isinstance(content, dict) or "language" not in content or "intents" not in content:
@@ -544,6 +577,7 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
     options: dict[str, str] = {}
     presets: dict[str, str] = {}
     humidifier_modes: dict[str, str] = {}
+    fan_speeds: dict[str, str] = {}
     for entity in registry:
         context = _name_context(entity)
         for name in (*entity.names, *registry.other_names(entity)):
@@ -567,6 +601,9 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
         if entity.component == "humidifier":
             for mode in entity.config.get("modes") or ():
                 humidifier_modes.setdefault(normalize_name(str(mode)), str(mode))
+        if entity.component == "vacuum":
+            for speed in entity.config.get("fan_speed_list") or ():
+                fan_speeds.setdefault(normalize_name(str(speed)), str(speed))
     for area in registry.areas:
         room_tuples[normalize_name(area)] = [
             (name, name, _name_context(entity)) for name, entity in registry.room_names(area).items()
@@ -593,6 +630,9 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
             humidifier_modes.items(), allow_template=False, name=HUMIDIFIER_MODE_LIST
         ),
         BUTTON_COMMAND_LIST: TextSlotList.from_tuples(button_commands, allow_template=False, name=BUTTON_COMMAND_LIST),
+        VACUUM_FAN_SPEED_LIST: TextSlotList.from_tuples(
+            fan_speeds.items(), allow_template=False, name=VACUUM_FAN_SPEED_LIST
+        ),
     }
     fuzzy = {
         "name": {_squash(name): name for name, _, _ in name_tuples},
@@ -650,6 +690,20 @@ def _shortened(said: list[str], full: list[str]) -> bool:
     if len(said) != len(full) or said == full:
         return False
     return all(s == f or (len(s) >= 5 and f.startswith(s)) for s, f in zip(said, full, strict=True))
+
+
+_POSSESSIVE = re.compile(r"\b(\w+)['’]s\b")
+
+_ONE_AS_A_NUMBER = re.compile(r"\b(?:to|at|by|level|number|speed|setting|gear|position|on|up|down) one\b")
+
+
+def _one_as_a_noun(text: str, result: RecognizeResult) -> bool:
+    """ "The rear one" names a device, it is no brightness of 1 (Home Assistant's "the kitchen
+    50" sentence would read it so); "set it to one" is a number."""
+    spoken_one = any(
+        isinstance(e.value, int | float) and e.text.strip().lower() == "one" for e in result.entities_list
+    )
+    return spoken_one and not _ONE_AS_A_NUMBER.search(text)
 
 
 def _squash(text: str) -> str:
