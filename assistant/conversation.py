@@ -44,7 +44,8 @@ FILLERS = re.compile(r"\b(again|too|as well|also|please|now|then|both|back)\b", 
 LEADING_FILLER = re.compile(
     r"^\s*(?:(?:ok|okay|so|um+|uh+|er+m?|m+|hmm+|well|hey|hi|hello(?: there)?|(?:good )?(?:morning|afternoon|evening)"
     r"|excuse me|alright|all right|nabu|jarvis|mycroft|alexa|actually|in fact|just|oh|wait|no wait|sorry"
-    r"|never mind|nevermind|no|maybe|perhaps|about|around|thanks|thank you|you can|only|fine)\b[\s,.!]*)+",
+    r"|never mind|nevermind|no|maybe|perhaps|about|around|thanks|thank you|you can|only|fine|at least|right"
+    r"|(?:can|could|would|will) you(?: please)?(?! be\b| mind\b| kindly\b))\b[\s,.!]*)+",
     re.IGNORECASE,
 )
 TRAILING_FILLER = re.compile(
@@ -598,14 +599,14 @@ class Conversation:
                 slots = {k: v for k, v in last.slots.items() if k not in ("name", "area", "floor")}
                 return Intent(last.name, slots, targets, source="dialogue", text=text)
         one_named = len(last.targets) == 1 and last.targets[0].component in _NAMED_LIKE_PEOPLE
-        if re.search(r"\b(it|them|that|those|this|these|they)\b", words) or (
+        if _PRONOUN.search(words) or (
             one_named and re.search(r"\b(him|her)\b", words)
         ):
             text = " ".join(FILLERS.sub(" ", text).split())
             stand_in = last.targets[0].name if len(last.targets) == 1 else None
             if stand_in is not None:
-                rewritten = re.sub(r"\b(it|that|this|them|those|these|they|him|her)\b", stand_in, text, count=1,
-                                   flags=re.IGNORECASE)
+                rewritten = re.sub(r"\b(?:it|that|this|them|those|these|they|him|her)\b(?!['’ ]s\b)", stand_in, text,
+                                   count=1, flags=re.IGNORECASE)
                 intent = self.templates.match(rewritten, self.area)
                 if intent is not None and intent.targets:
                     intent.source = "dialogue"
@@ -831,6 +832,7 @@ _SELF_CORRECTION = re.compile(
 _REMARK = re.compile(
     r"^(?:it s|its|it is|that s|thats|that is|i m|im|i am|we re|we are|he s|she s|they re|the \w+ s)\b"
     r"|^(?:she|he|they|it|the \w+) (?:says|said|is|are|feels|looks|seems)\b"
+    r"|^\w+ (?:s|is|are) (?:in|done|here|ready|loaded|packed|home|back|asleep|awake|on)$"
     r"|^but not\b|^not\b"
 )
 """A remark beside the commands of one sentence ("..., it's too warm for her", "she says it's too
@@ -845,6 +847,8 @@ _INLINE_PREAMBLE = re.compile(
 _INLINE_REMARK = re.compile(r"\s(?:it s|its|it is|the \w+ is|he s|she s|they re|theyre)\b.*$")
 """A remark said after the command: "close them again its too loud"."""
 
+_PRONOUN = re.compile(r"\b(?:it|them|that|those|this|these|they)\b(?! s\b)")
+""""It", "them", "that" for the last devices; "it's", "that's lovely" are remarks, not about them."""
 _MINE_TOO = re.compile(r"(?:and |now |do )?mine(?: too| as well| also| please)?")
 _THE_OTHER = re.compile(r"(?:and |now |then |do )?the other (?:one|side)?(?: too| as well| also| please)?")
 _THE_ONE = re.compile(r"\bthe ((?:\w+ ){0,2}\w+) ones?\b")

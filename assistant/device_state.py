@@ -746,7 +746,14 @@ def _assume_cover(entity: Entity, topic: str, payload: str) -> bool:
     """A cover sent to a position, or fully opened or closed, is taken to be there."""
     config = entity.config
     before = dict(entity.state)
-    if topic == config.get("set_position_topic"):
+    sent = _to_number(payload) if topic == config.get("set_position_topic") else None
+    if sent is not None and not config.get("set_position_template"):
+        # The number sent, as the position it reports: not through position_template, which reads
+        # the device's own state message (Zigbee2MQTT's {"position": 50}).
+        position = _position(config, sent)
+        if position is not None:
+            entity.state["position"] = position
+    elif topic == config.get("set_position_topic"):
         apply_state(entity, "position_topic", payload.encode("utf-8"))
     elif topic == config.get("command_topic") and payload == str(config.get("payload_open", "OPEN")):
         entity.state["position"] = 100

@@ -137,8 +137,18 @@ class Registry:
         return self._derived[key]  # type: ignore[no-any-return]
 
     def upsert(self, entity: Entity) -> Entity:
-        """Add or replace an entity; the known state survives a re-announcement."""
+        """Add or replace an entity; the known state survives a re-announcement.
+
+        Entity ids are unique, as in Home Assistant: seven Zigbee2MQTT radiator valves that all
+        announce the object id "climate" become climate.climate, climate.climate_2, ...
+        """
         self._version += 1
+        taken = {e.entity_id for unique_id, e in self._entities.items() if unique_id != entity.unique_id}
+        if entity.entity_id in taken:
+            number = 2
+            while f"{entity.component}.{entity.object_id}_{number}" in taken:
+                number += 1
+            entity.object_id = f"{entity.object_id}_{number}"
         previous = self._entities.get(entity.unique_id)
         if previous is not None and not entity.state:
             entity.state = previous.state
@@ -286,15 +296,25 @@ class Registry:
                 *rest, last = n.split()
                 if last in _TRAILING_COMMANDS:
                     derived.append(f"{last} the {' '.join(rest)}")
-                elif rest[0] in _LEADING_COMMANDS and rest[1:2] != ["the"]:
+                elif rest[0] in _LEADING_COMMANDS and rest[1:2] not in (["the"], ["my"]):
                     derived.append(f"{rest[0]} the {' '.join([*rest[1:], last])}")
         # "The white noise" for the "White Noise Machine", its "Sound" select and its "Volume".
         derived += [re.sub(r" machine\b", "", n) for n in [*known, *derived] if re.search(r". machine\b", n)]
-        return [n for n in dict.fromkeys(derived) if n not in known and n and n not in _GROUP_WORDS]
+        return [
+            n
+            for n in dict.fromkeys(derived)
+            if n not in known
+            and n
+            and n not in _GROUP_WORDS
+            and not set(n.split()) <= _NO_NAME_WORDS
+            and n.split()[-1] not in ("on", "off")
+        ]
 
     @_memoised
     def group_names(self) -> dict[str, list[Entity]]:
-        """ "The rear windows": the devices of one kind that share a word of their names.
+        """ "The rear windows": the devices of one kind that share a word of their names; "the
+        demisters": all of a kind that is no area's kind (not "the lights", which Home Assistant's
+        sentences read per area).
 
         Only for two or more devices of the same platform, and never for a word that is an area or
         a floor (Home Assistant's sentences already say "the kitchen lights", "the rear windows").
@@ -308,6 +328,11 @@ class Registry:
                 plural = _PLURALS.get(kind)
                 if plural is None:
                     continue
+                if modifiers and kind not in _AREA_KIND_WORDS:
+                    # "Both demisters": every device of a kind that names no area's devices.
+                    members = groups.setdefault(plural, [])
+                    if entity not in members:
+                        members.append(entity)
                 for word in dict.fromkeys(modifiers):
                     if word not in area_words and word not in ("the", "my", "and"):
                         # "Second Row Seats Left Heater": the "seats heaters" and the "seat heaters".
@@ -315,6 +340,16 @@ class Registry:
                             members = groups.setdefault(f"{said} {plural}", [])
                             if entity not in members:
                                 members.append(entity)
+        kinds: dict[str, list[Entity]] = {}
+        for entity in self:
+            for name in {v for n in entity.names for v in _heating_variants(normalize_name(n))}:
+                plural = _PLURALS.get(name.split()[-1]) if name else None
+                if plural is not None and entity not in kinds.setdefault(plural, []):
+                    kinds[plural].append(entity)
+        for plural, members in kinds.items():
+            # "Open both windows", "turn on both seat heaters": the two of a kind the place has.
+            if len(members) == 2:
+                groups[f"both {plural}"] = members
         return {
             name: members
             for name, members in groups.items()
@@ -414,9 +449,15 @@ def _unique_noun(registry: Registry, entity: Entity) -> str | None:
         return None
     noun = words[-1]
     for other in registry:
+        if other.device_name == entity.device_name and other.device_name and other.component != entity.component:
+            continue  # the floodlight's own motion mode and on time do not make "floodlight" shared
         if other is not entity and any(noun in normalize_name(n).split() for n in other.names):
             return None
     return noun
+
+
+_HEATED_ON_THEIR_OWN = frozenset({"immersion", "towel rail", "underfloor", "patio"})
+"""Heaters called by what they heat alone ("put the immersion on")."""
 
 
 def _heating_variants(name: str) -> list[str]:
@@ -425,7 +466,8 @@ def _heating_variants(name: str) -> list[str]:
     for word in ("heating", "heater", "heat"):
         if name.endswith(" " + word):
             base = name[: -len(word) - 1]
-            return [name, f"{base} heating", f"{base} heater", f"{base} heat", f"heated {base}"]
+            alone = [base] if base in _HEATED_ON_THEIR_OWN else []
+            return [name, f"{base} heating", f"{base} heater", f"{base} heat", f"heated {base}", *alone]
     if name.startswith("heated "):
         base = name[len("heated ") :]
         return [name, base, f"{base} heating", f"{base} heater"]
@@ -437,6 +479,9 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "television": ("tv", "telly"),
     "washing machine": ("washer",),
     "sunroof": ("sun roof",),
+    "soft top": ("roof", "top", "hood", "convertible top"),
+    "boot": ("trunk",),
+    "trunk": ("boot",),
     "panoramic roof": ("sunroof",),
 }
 """Everyday words for what a device's name says another way ("the telly" for the "TV Plug")."""
@@ -459,7 +504,7 @@ _UNIT_SUFFIX = re.compile(
 )
 
 _KIND_SUFFIX: dict[str, re.Pattern[str]] = {
-    "cover": re.compile(r" cover$"),
+    "cover": re.compile(r" (?:cover|lid)$"),
     "lock": re.compile(r" (?:smart )?lock$"),
     "switch": re.compile(r" (?:switch|plug|smart plug|socket|relay|outlet)$"),
 }
@@ -480,6 +525,11 @@ _OUTDOOR_AREA_WORDS = frozenset(
 """Words that make an area one outside the house (a shed or garage is a building of its own)."""
 
 _LIGHT_WORDS = frozenset({"light", "lights", "lamp", "lamps"})
+
+_NO_NAME_WORDS = frozenset(
+    "on off up down in out to the a an my of at for and time level mode power status state value setting".split()
+)
+"""Words a derived name never consists of only: "On Time" without its unit is not "the on"."""
 
 _LEADING_COMMANDS = frozenset(
     "restart reboot reset open close ring start stop run play flush identify calibrate update refresh feed "

@@ -216,3 +216,35 @@ def test_a_machine_with_a_power_switch_a_sound_select_and_a_volume(tmp_path: Pat
     assert said("change the white noise to ocean waves") == [("wn/sound/set", "Ocean Waves")]
     assert said("turn the white noise volume down to 15") == [("wn/volume/set", "15")]
     assert said("turn off the white noise") == [("wn/power/set", "OFF")]
+
+
+def test_seven_valves_that_announce_one_object_id_are_seven_devices() -> None:
+    """Zigbee2MQTT announces every radiator valve as object id "climate": each keeps its own
+    entity id (as Home Assistant's climate.climate_2), so what was sent to one is assumed of it
+    alone, and the curtains sent to 50 go on from 50 though their position reads a template."""
+    brain = Brain.from_config(load_config(None), use_model=False, persist_timers=False)
+    for room in ("Lounge", "Bedroom"):
+        config = {
+            "name": f"{room} Radiator", "unique_id": f"trv_{room}", "modes": ["off", "heat"],
+            "temperature_command_topic": f"z2m/{room} TRV/set/setpoint", "temperature_state_topic": f"z2m/{room} TRV",
+            "temperature_state_template": "{{ value_json.setpoint }}",
+            "device": {"identifiers": [room], "name": f"{room} TRV", "suggested_area": room},
+        }
+        brain.handle_message(f"homeassistant/climate/{room}/climate/config", json.dumps(config).encode(), True)
+        brain.handle_message(f"z2m/{room} TRV", b'{"setpoint": 17}', True)
+    curtains = {
+        "name": "Curtains", "unique_id": "curtains", "command_topic": "z2m/Curtains/set/state",
+        "set_position_topic": "z2m/Curtains/set/position", "position_topic": "z2m/Curtains",
+        "position_template": "{{ value_json.position }}", "device": {"identifiers": ["c"], "suggested_area": "Bedroom"},
+    }
+    brain.handle_message("homeassistant/cover/c/cover/config", json.dumps(curtains).encode(), True)
+    assert len({e.entity_id for e in brain.registry}) == 3
+    conversation = brain.conversation("Bedroom")
+
+    def said(text: str) -> list[tuple[str, str]]:
+        return [(a.topic, a.payload) for a in conversation.handle(text).actions]
+
+    assert said("set the bedroom radiator to 19") == [("z2m/Bedroom TRV/set/setpoint", "19.0")]
+    assert said("a bit warmer") == [("z2m/Bedroom TRV/set/setpoint", "20.0")]
+    assert said("open the curtains halfway") == [("z2m/Curtains/set/position", "50")]
+    assert said("open them a bit more") == [("z2m/Curtains/set/position", "60")]
