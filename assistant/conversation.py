@@ -293,6 +293,17 @@ class Conversation:
                 intent = self._understand_strictly(rest, normalize_name(rest))
         return intent
 
+    def _asked_about(self, intent: Intent) -> bool:
+        """Whether a question names what "it" means next. Not the home's thermostat that answered
+        "how cold is it out here?" on the balcony: asked about the weather there, it must not
+        become "them" in "turn them off"."""
+        if intent.name != "HassClimateGetTemperature" or not self.area:
+            return True
+        if intent.slots.get("name") or intent.slots.get("domain"):
+            return True  # "what's the heating set to": the heating is asked about
+        here = normalize_name(str(intent.slots.get("area") or self.area))
+        return all(e.area and normalize_name(e.area) == here for e in intent.targets)
+
     def _carries_over(self, words: str) -> bool:
         """ "Now the floor lamp too", "and the hallway": only another device or place, joined on."""
         joined = re.match(r"(?:and|now|also|plus) ", words) or re.search(r" (?:too|as well)$", words)
@@ -414,7 +425,9 @@ class Conversation:
         first = self._understand_strictly(parts[0], normalize_name(parts[0]))
         if first is None:
             return self._per_area(text)
-        return parts
+        # "..., turn off the lights and the TV": a part that only names a device is "and the TV",
+        # the command before it again, never Home Assistant's bare name that turns it on.
+        return [parts[0], *(f"and {part}" if self._names_only(part) else part for part in parts[1:])]
 
     def _per_area(self, text: str) -> list[str] | None:
         """"Set the driver and passenger climate to 21": the same command once for each area."""
@@ -457,7 +470,9 @@ class Conversation:
                 turn.actions = [a for a in turn.actions if a.entity_id not in lights]
             if part.intent is not None and part.intent.name == "HassTurnOn":
                 switched_on |= {a.entity_id for a in part.actions}
-            turn.actions.extend(part.actions)
+            # "Go back, play the previous track": one press, not two.
+            sent = {(a.topic, a.payload) for a in turn.actions}
+            turn.actions.extend(a for a in part.actions if (a.topic, a.payload) not in sent)
             turn.expects_answer = turn.expects_answer or part.expects_answer
             if part.reply:
                 replies.append(part.reply)
@@ -693,7 +708,8 @@ class Conversation:
             return turn
         if spec is not None and not spec.changes_devices:
             turn.reply = answer_question(intent) if intent.targets else "I don't know which device you mean."
-            self._remember(intent)
+            if self._asked_about(intent):
+                self._remember(intent)
             return turn
         if not intent.targets:
             turn.reply = "I don't know which device you mean."

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.registry import COMPONENTS, Entity, Registry, normalize_name
+from assistant.registry import COMPONENTS, SETTING_WORDS, Entity, Registry, normalize_name
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -731,7 +731,9 @@ def _entity(
 
 
 def _names(entity_name: str | None, device_name: str | None, object_id: str) -> tuple[str, list[str]]:
-    """Home Assistant's naming: "<device> <entity>", the entity's own name kept as an alias."""
+    """Home Assistant's naming: "<device> <entity>", the entity's own name kept as an alias unless
+    it only says what is measured or set: the "Rear Climate" device's "Temperature" number is not
+    "the temperature" of every command about the heating."""
     if not entity_name:
         return (device_name or object_id.replace("_", " ")), []
     if not device_name:
@@ -739,7 +741,8 @@ def _names(entity_name: str | None, device_name: str | None, object_id: str) -> 
     device_words = normalize_name(device_name).split()
     if normalize_name(entity_name).split()[: len(device_words)] == device_words:
         return entity_name, []
-    return f"{device_name} {entity_name}", [entity_name]
+    own = normalize_name(entity_name).split()
+    return f"{device_name} {entity_name}", [] if set(own) <= SETTING_WORDS else [entity_name]
 
 
 def _object_id_from_payload(config: Mapping[str, Any]) -> str | None:

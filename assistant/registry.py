@@ -251,12 +251,17 @@ class Registry:
         derived = [v for n in entity.names for v in _heating_variants(normalize_name(n))]
         if entity.component == "light":
             # "The bed reading lamp" for the "Bed Reading Light", and the other way round.
-            swapped = {"light": "lamp", "lamp": "light"}
+            swapped = {
+                "light": ("lamp", "lighting"),
+                "lamp": ("light",),
+                "lighting": ("light",),
+                "bulb": ("light", "lamp"),
+            }
             for n in (normalize_name(x) for x in entity.names):
                 *rest, last = n.split() or [""]
                 if rest and last in swapped and self.find_area(" ".join(rest)) is None:
                     # Not "the living room light" for a "Living Room Lamp": that is every light there.
-                    derived.append(" ".join([*rest, swapped[last]]))
+                    derived += [" ".join([*rest, other]) for other in swapped[last]]
         suffix = _KIND_SUFFIX.get(entity.component)
         if suffix is not None:
             derived += [suffix.sub("", normalize_name(n)) for n in entity.names if suffix.search(normalize_name(n))]
@@ -580,3 +585,9 @@ _KIND_WORDS = _GROUP_WORDS | frozenset(
 )
 """Also what Home Assistant's sentences read as the kind of device in the speaker's area ("open
 the window", "turn on the fan"), so a device's name without its room is never one of these."""
+
+SETTING_WORDS = frozenset(
+    "temperature humidity heating heater heat current battery power status state mode level speed position".split()
+)
+"""Words that say only what a device measures or sets: the "Temperature" of a "Rear Climate" is
+no name of its own."""

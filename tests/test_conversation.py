@@ -248,3 +248,31 @@ def test_seven_valves_that_announce_one_object_id_are_seven_devices() -> None:
     assert said("a bit warmer") == [("z2m/Bedroom TRV/set/setpoint", "20.0")]
     assert said("open the curtains halfway") == [("z2m/Curtains/set/position", "50")]
     assert said("open them a bit more") == [("z2m/Curtains/set/position", "60")]
+
+
+def test_a_number_called_temperature_is_not_every_temperature() -> None:
+    """The "Rear Climate" device's "Temperature" number answers to "the rear climate temperature",
+    not to the "set the temperature to 22" meant for the driver's zone; and "how cold is it out
+    here" answered by the thermostat elsewhere leaves "them" meaning the lights."""
+    brain = Brain.from_config(load_config(None), use_model=False, persist_timers=False)
+    messages = [
+        ("climate", "zone", {"name": "Driver Climate", "temperature_command_topic": "car/driver/set",
+                             "device": {"identifiers": ["d"], "suggested_area": "Driver"}}),
+        ("number", "rear_temp", {"name": "Temperature", "command_topic": "car/rear/set", "min": 16, "max": 28,
+                                 "device": {"identifiers": ["r"], "name": "Rear Climate", "suggested_area": "Cabin"}}),
+        ("light", "fairy", {"name": "Fairy Lights", "command_topic": "balcony/fairy/set",
+                            "device": {"identifiers": ["f"], "suggested_area": "Balcony"}}),
+    ]
+    for component, object_id, config in messages:
+        payload = {**config, "unique_id": object_id}
+        brain.handle_message(f"homeassistant/{component}/{object_id}/config", json.dumps(payload).encode(), True)
+    driver = brain.conversation("Driver")
+    assert [(a.topic, a.payload) for a in driver.handle("set the temperature to 22").actions] == [
+        ("car/driver/set", "22.0")]
+    assert [(a.topic, a.payload) for a in driver.handle("set the rear climate temperature to 20").actions] == [
+        ("car/rear/set", "20")]
+    balcony = brain.conversation("Balcony")
+    assert balcony.handle("turn on the fairy lights").actions
+    assert balcony.handle("how cold is it out here?").actions == []
+    assert [(a.topic, a.payload) for a in balcony.handle("it's getting chilly, turn them off").actions] == [
+        ("balcony/fairy/set", "OFF")]

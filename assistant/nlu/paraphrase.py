@@ -54,7 +54,11 @@ _LEVEL = re.compile(
     r"\d|\b(?:percent|half|halfway|quarter|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty"
     r"|fifty|sixty|seventy|eighty|ninety|hundred)\b"
 )
-"""A level said ("down to twenty percent"): dimmer or brighter would drop it, so none is read."""
+"""A level said ("down to twenty percent"): a plain on, off, dimmer or brighter would drop it, so
+none is read."""
+
+_SETTING = re.compile(r"\b(?:full|max|maximum|minimum|brightness|colou?r|degrees?)\b")
+"""A setting said beside "on" ("on full brightness"): a plain on would drop it."""
 
 _ACTIONS: dict[str, re.Pattern[str]] = {
     "off": re.compile(
@@ -159,7 +163,8 @@ def _read(words: str, registry: Registry) -> _Reading | None:
         # "Vacuum" names the device, so it is not also the action: "vacuum out the car" starts nothing.
         words = re.sub(rf"\b(?:{_KIND_WORDS['vacuum']})\b", " ", words)
     action = _action(words, kind, colour)
-    if action is None or (action in ("dimmer", "brighter") and _LEVEL.search(words)):
+    if action is None or _LEVEL.search(words) or (action in ("on", "off") and _SETTING.search(words)):
+        # "Bathroom light on full brightness" is a level, which a plain "on" would drop.
         return None
     return _Reading(action, target)
 
