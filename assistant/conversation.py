@@ -543,12 +543,13 @@ class Conversation:
             text = words
         if _THE_OTHER.fullmatch(words):
             # "And the other one" after the left vent window: the one other device of its kind.
-            kinds = {(e.component, normalize_name(e.name).split()[-1]) for e in last.targets}
-            others = [e for e in self.registry if e not in last.targets
-                      and (e.component, normalize_name(e.name).split()[-1]) in kinds]
+            # "And the other side" after the rear left reading light: the one of its kind whose
+            # name shares the most words with it.
+            components = {e.component for e in last.targets}
+            others = [e for e in self.registry if e not in last.targets and e.component in components]
             said_before = {w for e in last.targets for w in normalize_name(e.name).split()}
             shared = [len(said_before & set(normalize_name(e.name).split())) for e in others]
-            others = [e for e, n in zip(others, shared, strict=True) if n == max(shared, default=0)]
+            others = [e for e, n in zip(others, shared, strict=True) if n == max(shared, default=0) and n > 1]
             if len(others) == 1:
                 slots = {k: v for k, v in last.slots.items() if k not in ("name", "area", "floor")}
                 return Intent(last.name, slots, others, source="dialogue", text=text)

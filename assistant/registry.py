@@ -265,6 +265,26 @@ class Registry:
         suffix = _KIND_SUFFIX.get(entity.component)
         if suffix is not None:
             derived += [suffix.sub("", normalize_name(n)) for n in entity.names if suffix.search(normalize_name(n))]
+        for n in (normalize_name(x) for x in entity.names):
+            # "The left bedside lamp" for "Bedroom Bedside Left", "the rear left reading light" for
+            # "Reading Light Rear Left": the side said first, as people do.
+            words = n.split()
+            cut = len(words)
+            while cut > 1 and words[cut - 1] in _SIDE_WORDS:
+                cut -= 1
+            if cut == len(words) and len(words) > 2 and self.find_area(words[-1]) is not None:
+                cut -= 1  # "Reading Light Driver" is the "driver reading light"
+            if 0 < cut < len(words):
+                rest = words[:cut]
+                if self.find_area(rest[0]) is not None and len(rest) > 1:
+                    rest = rest[1:]
+                moved = " ".join([*words[cut:], *rest])
+                derived.append(moved)
+                if entity.component == "light" and rest[-1] not in _LIGHT_WORDS:
+                    derived += [f"{moved} lamp", f"{moved} light"]
+        if entity.component == "light" and _OVERHEAD.search(" ".join(normalize_name(x) for x in entity.names)):
+            # "The big light": a room's ceiling (main, overhead) light, in British English.
+            derived += ["big light", "main light"]
         if entity.component == "light":
             # "The patio lights" for the "Patio String Lights": the first word and the kind.
             for words in (normalize_name(x).split() for x in entity.names):
@@ -433,7 +453,11 @@ def _is_state_key(key: str) -> bool:
 def _name_endings(entity: Entity) -> list[str]:
     """Every ending of its names, with its heating said as a heater and a light said as one."""
     endings: list[str] = []
+    area = normalize_name(entity.area or "")
     for name in (normalize_name(n) for n in entity.names):
+        if area and name.endswith(" " + area):
+            # "Reading Light Rear Left" in the Rear Left seat is "my reading light" there.
+            endings.append(name[: -len(area) - 1])
         words = name.split()
         for start in range(1, len(words)):
             ending = " ".join(words[start:])
@@ -531,8 +555,12 @@ _OUTDOOR_AREA_WORDS = frozenset(
 
 _LIGHT_WORDS = frozenset({"light", "lights", "lamp", "lamps"})
 
+_SIDE_WORDS = frozenset({"left", "right", "front", "rear", "back", "middle", "centre", "center"})
+_OVERHEAD = re.compile(r"\b(?:ceiling|main|overhead|pendant)\b")
+
 _NO_NAME_WORDS = frozenset(
-    "on off up down in out to the a an my of at for and time level mode power status state value setting".split()
+    "on off up down in out to the a an my of at for and time level mode power status state value setting "
+    "left right front rear back middle centre center".split()
 )
 """Words a derived name never consists of only: "On Time" without its unit is not "the on"."""
 

@@ -276,3 +276,31 @@ def test_a_number_called_temperature_is_not_every_temperature() -> None:
     assert balcony.handle("how cold is it out here?").actions == []
     assert [(a.topic, a.payload) for a in balcony.handle("it's getting chilly, turn them off").actions] == [
         ("balcony/fairy/set", "OFF")]
+
+
+def test_names_said_the_way_people_say_them() -> None:
+    """ "The left bedside lamp" for "Bedroom Bedside Left", "the big light" for the ceiling bulb,
+    "my reading light" and "the other side" in a car's rear seat."""
+    brain = Brain.from_config(load_config(None), use_model=False, persist_timers=False)
+    lights = [
+        ("bedside_left", "Bedroom Bedside Left", "Bedroom"),
+        ("bedside_right", "Bedroom Bedside Right", "Bedroom"),
+        ("ceiling", "Bedroom Ceiling Bulb", "Bedroom"),
+        ("reading_rl", "Reading Light Rear Left", "Rear Left"),
+        ("reading_rr", "Reading Light Rear Right", "Rear Right"),
+    ]
+    for object_id, name, area in lights:
+        payload = {"name": None, "unique_id": object_id, "command_topic": f"l/{object_id}",
+                   "device": {"identifiers": [object_id], "name": name, "suggested_area": area}}
+        brain.handle_message(f"homeassistant/light/{object_id}/config", json.dumps(payload).encode(), True)
+
+    def said(conversation: Conversation, text: str) -> list[tuple[str, str]]:
+        return [(a.topic, a.payload) for a in conversation.handle(text).actions]
+
+    bedroom = brain.conversation("Bedroom")
+    assert said(bedroom, "turn on the left bedside lamp") == [("l/bedside_left", "ON")]
+    assert said(bedroom, "kill the big light") == [("l/ceiling", "OFF")]
+    assert said(bedroom, "turn left") == []
+    rear = brain.conversation("Rear Left")
+    assert said(rear, "turn on my reading light") == [("l/reading_rl", "ON")]
+    assert said(rear, "and the other side") == [("l/reading_rr", "ON")]
