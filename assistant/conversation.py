@@ -334,9 +334,8 @@ class Conversation:
         context = self._context
         if context is None or self._expired(context.at, self.settings.context_seconds):
             return False
-        one_named = len(context.intent.targets) == 1 and context.intent.targets[0].component in _NAMED_LIKE_PEOPLE
-        if not re.search(r"\b(?:it(?! s\b)|them|they|those|these)\b", words) and not (
-            one_named and re.search(r"\b(?:him|her)\b", words)
+        if not re.search(r"\b(?:it(?! s\b)|them|they|those|these)\b", words) and not _him_or_her(
+            words, context.intent.targets
         ):
             # "It's bedtime" is not about "it".
             return False
@@ -505,7 +504,7 @@ class Conversation:
             if not more:
                 return None
             targets.extend(e for e in more if e not in targets)
-        slots = {k: v for k, v in intent.slots.items() if k not in ("name", "area", "floor")}
+        slots = _setting_slots(intent)
         return Intent(intent.name, slots, targets, source=intent.source, text=text)
 
     def _paraphrased(self, text: str) -> Intent | None:
@@ -537,21 +536,20 @@ class Conversation:
             last = replace(last, targets=mine)
             if _MINE_TOO.fullmatch(words):
                 # "Mine too" after "passenger seat heating on low": the same, on my seat.
-                slots = {k: v for k, v in last.slots.items() if k not in ("name", "area", "floor")}
+                slots = _setting_slots(last)
                 return Intent(last.name, slots, mine, source="dialogue", text=text)
             words = re.sub(r"\bmine\b", "it", words)
             text = words
         if _THE_OTHER.fullmatch(words):
-            # "And the other one" after the left vent window: the one other device of its kind.
-            # "And the other side" after the rear left reading light: the one of its kind whose
-            # name shares the most words with it.
+            # "And the other one" after the left vent window, "the other side" after the rear left
+            # reading light: the one of its kind whose name shares the most words with it.
             components = {e.component for e in last.targets}
             others = [e for e in self.registry if e not in last.targets and e.component in components]
             said_before = {w for e in last.targets for w in normalize_name(e.name).split()}
             shared = [len(said_before & set(normalize_name(e.name).split())) for e in others]
             others = [e for e, n in zip(others, shared, strict=True) if n == max(shared, default=0) and n > 1]
             if len(others) == 1:
-                slots = {k: v for k, v in last.slots.items() if k not in ("name", "area", "floor")}
+                slots = _setting_slots(last)
                 return Intent(last.name, slots, others, source="dialogue", text=text)
         one = _THE_ONE.search(words)
         if one is not None:
@@ -559,10 +557,10 @@ class Conversation:
             # their kind.
             said = set(one.group(1).split())
             chosen = [e for e in last.targets if said <= set(normalize_name(e.name).split())]
-            kinds = {(e.component, normalize_name(e.name).split()[-1]) for e in last.targets}
+            kinds = {(e.component, _kind_word(e)) for e in last.targets}
             # "The rear one" after the front demister: the rear demister, before any rear area.
             alike = [e for e in self.registry if said <= set(normalize_name(e.name).split())
-                     and (e.component, normalize_name(e.name).split()[-1]) in kinds]
+                     and (e.component, _kind_word(e)) in kinds]
             chosen = chosen or alike or self._targets_like(one.group(1), last.targets)
             if len(chosen) == 1:
                 intent = self.templates.match(words[: one.start()] + chosen[0].name + words[one.end():], self.area)
@@ -601,7 +599,7 @@ class Conversation:
             # "And the floor lamp to 40": the same setting, another device, another value.
             targets = self._targets_like(other_value.group(1), last.targets)
             if targets:
-                slots = {k: v for k, v in last.slots.items() if k not in ("name", "area", "floor")}
+                slots = _setting_slots(last)
                 value = other_value.group(2)
                 slots[setting[0]] = float(value) if "." in value else int(value)
                 return Intent(last.name, slots, targets, source="dialogue", text=text)
@@ -612,12 +610,9 @@ class Conversation:
                 # "And the rear one too": "them" now means both.
                 self._added_to = [e for e in last.targets if e not in targets]
             if targets:
-                slots = {k: v for k, v in last.slots.items() if k not in ("name", "area", "floor")}
+                slots = _setting_slots(last)
                 return Intent(last.name, slots, targets, source="dialogue", text=text)
-        one_named = len(last.targets) == 1 and last.targets[0].component in _NAMED_LIKE_PEOPLE
-        if _PRONOUN.search(words) or (
-            one_named and re.search(r"\b(him|her)\b", words)
-        ):
+        if _PRONOUN.search(words) or _him_or_her(words, last.targets):
             text = " ".join(FILLERS.sub(" ", text).split())
             stand_in = last.targets[0].name if len(last.targets) == 1 else None
             if stand_in is not None:
@@ -645,15 +640,15 @@ class Conversation:
         key = re.sub(r" (?:one|ones|s)$", "", normalize_name(spoken))
         possessive = re.sub(r"\b(\w+) s\b", r"\1", key)
         if possessive != key:
-            # "And the driver's fan": the driver fan, if that names anything.
-            return self._targets_like(possessive, previous) or self._targets_like(key.replace(" s ", " "), previous)
+            # "And the driver's fan": the driver fan.
+            return self._targets_like(possessive, previous)
         components = {e.component for e in previous}
         if key in ("mine", "me", "my side", "my seat", "my one", "my zone") and self.area:
             # "And mine": the same kind of device in the speaker's own zone (its seat heating,
             # not its drive mode, when the zone has both).
             mine = [e for e in self.registry.in_area(self.area) if e.component in components]
-            kinds = {normalize_name(e.name).split()[-1] for e in previous}
-            return [e for e in mine if normalize_name(e.name).split()[-1] in kinds] or mine
+            kinds = {_kind_word(e) for e in previous}
+            return [e for e in mine if _kind_word(e) in kinds] or mine
         named = [
             e
             for e in entities_named(self.registry, key, self.area)
@@ -682,8 +677,8 @@ class Conversation:
                  and any(set(said) < set(normalize_name(n).split()) for n in e.names)]
         if len(begun) > 1:
             # "The passenger seat" after the driver's seat heating: its heating, not its massage.
-            kinds = {normalize_name(e.name).split()[-1] for e in previous}
-            begun = [e for e in begun if normalize_name(e.name).split()[-1] in kinds]
+            kinds = {_kind_word(e) for e in previous}
+            begun = [e for e in begun if _kind_word(e) in kinds]
         return begun if len(begun) == 1 else []
 
     # --- doing it ---------------------------------------------------------------------------
@@ -943,6 +938,22 @@ def _repeat_step(last: Intent, words: str) -> Intent | None:
     if _LESS.fullmatch(words):
         return replace(last, slots={**last.slots, **{k: -v for k, v in steps.items()}}, targets=list(last.targets))
     return None
+
+
+def _setting_slots(intent: Intent) -> dict[str, Any]:
+    """What the command sets, without what it named: carried over to other devices."""
+    return {k: v for k, v in intent.slots.items() if k not in ("name", "area", "floor")}
+
+
+def _kind_word(entity: Entity) -> str:
+    """The last word of its name, which mostly says its kind ("demister", "window", "heating")."""
+    return normalize_name(entity.name).split()[-1]
+
+
+def _him_or_her(words: str, targets: list[Entity]) -> bool:
+    """ "Send him back to his dock" about the one robot just talked about."""
+    one_named = len(targets) == 1 and targets[0].component in _NAMED_LIKE_PEOPLE
+    return one_named and re.search(r"\b(?:him|her)\b", words) is not None
 
 
 def _bare_target(text: str) -> str:

@@ -3,8 +3,11 @@ proposes, the wake-word fragment Whisper hears, and timers that survive a restar
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,6 +38,19 @@ def brain() -> Brain:
     for topic, payload in demo_retained():
         brain.handle_message(topic, payload.encode(), retained=True)
     return brain
+
+
+def _discovered(messages: Iterable[tuple[str, Any]]) -> Brain:
+    """A home of only these retained MQTT messages (discovery configs and states), as JSON."""
+    brain = Brain.from_config(load_config(None), use_model=False, persist_timers=False)
+    for topic, payload in messages:
+        brain.handle_message(topic, json.dumps(payload).encode(), True)
+    return brain
+
+
+def _published(conversation: Conversation, text: str) -> list[tuple[str, str]]:
+    """The (topic, payload) of each MQTT message saying `text` publishes."""
+    return [(a.topic, a.payload) for a in conversation.handle(text).actions]
 
 
 @pytest.mark.parametrize(
@@ -174,9 +190,7 @@ def test_the_back_of_a_car_is_its_rear_zone_and_the_rear_one_a_device(tmp_path: 
     )
     brain = Brain.from_config(load_config(config), use_model=False, persist_timers=False)
     conversation = brain.conversation("Driver")
-
-    def said(text: str) -> list[tuple[str, str]]:
-        return [(a.topic, a.payload) for a in conversation.handle(text).actions]
+    said = functools.partial(_published, conversation)
 
     assert said("turn the AC off in the back") == [("van/rear/mode", "off")]
     assert said("and put the fan on high back there") == [("van/rear/fan", "high")]
@@ -202,14 +216,11 @@ def test_a_machine_with_a_power_switch_a_sound_select_and_a_volume(tmp_path: Pat
         ("select", "sound", {"name": "Sound", "command_topic": "wn/sound/set", "options": ["Rain", "Ocean Waves"]}),
         ("number", "volume", {"name": "Volume", "command_topic": "wn/volume/set", "min": 0, "max": 30}),
     ]
-    brain = Brain.from_config(load_config(None), use_model=False, persist_timers=False)
-    for component, object_id, config in discovery:
-        payload = {**config, "unique_id": f"wn_{object_id}", "device": device}
-        brain.handle_message(f"homeassistant/{component}/wn/{object_id}/config", json.dumps(payload).encode(), True)
-    conversation = brain.conversation("Nursery")
-
-    def said(text: str) -> list[tuple[str, str]]:
-        return [(a.topic, a.payload) for a in conversation.handle(text).actions]
+    brain = _discovered(
+        (f"homeassistant/{component}/wn/{object_id}/config", {**config, "unique_id": object_id, "device": device})
+        for component, object_id, config in discovery
+    )
+    said = functools.partial(_published, brain.conversation("Nursery"))
 
     assert said("turn on the white noise") == [("wn/power/set", "ON")]
     assert said("play the rain sound") == [("wn/sound/set", "Rain")]
@@ -222,7 +233,7 @@ def test_seven_valves_that_announce_one_object_id_are_seven_devices() -> None:
     """Zigbee2MQTT announces every radiator valve as object id "climate": each keeps its own
     entity id (as Home Assistant's climate.climate_2), so what was sent to one is assumed of it
     alone, and the curtains sent to 50 go on from 50 though their position reads a template."""
-    brain = Brain.from_config(load_config(None), use_model=False, persist_timers=False)
+    messages: list[tuple[str, Any]] = []
     for room in ("Lounge", "Bedroom"):
         config = {
             "name": f"{room} Radiator", "unique_id": f"trv_{room}", "modes": ["off", "heat"],
@@ -230,19 +241,15 @@ def test_seven_valves_that_announce_one_object_id_are_seven_devices() -> None:
             "temperature_state_template": "{{ value_json.setpoint }}",
             "device": {"identifiers": [room], "name": f"{room} TRV", "suggested_area": room},
         }
-        brain.handle_message(f"homeassistant/climate/{room}/climate/config", json.dumps(config).encode(), True)
-        brain.handle_message(f"z2m/{room} TRV", b'{"setpoint": 17}', True)
+        messages += [(f"homeassistant/climate/{room}/climate/config", config), (f"z2m/{room} TRV", {"setpoint": 17})]
     curtains = {
         "name": "Curtains", "unique_id": "curtains", "command_topic": "z2m/Curtains/set/state",
         "set_position_topic": "z2m/Curtains/set/position", "position_topic": "z2m/Curtains",
         "position_template": "{{ value_json.position }}", "device": {"identifiers": ["c"], "suggested_area": "Bedroom"},
     }
-    brain.handle_message("homeassistant/cover/c/cover/config", json.dumps(curtains).encode(), True)
+    brain = _discovered([*messages, ("homeassistant/cover/c/cover/config", curtains)])
     assert len({e.entity_id for e in brain.registry}) == 3
-    conversation = brain.conversation("Bedroom")
-
-    def said(text: str) -> list[tuple[str, str]]:
-        return [(a.topic, a.payload) for a in conversation.handle(text).actions]
+    said = functools.partial(_published, brain.conversation("Bedroom"))
 
     assert said("set the bedroom radiator to 19") == [("z2m/Bedroom TRV/set/setpoint", "19.0")]
     assert said("a bit warmer") == [("z2m/Bedroom TRV/set/setpoint", "20.0")]
@@ -254,7 +261,6 @@ def test_a_number_called_temperature_is_not_every_temperature() -> None:
     """The "Rear Climate" device's "Temperature" number answers to "the rear climate temperature",
     not to the "set the temperature to 22" meant for the driver's zone; and "how cold is it out
     here" answered by the thermostat elsewhere leaves "them" meaning the lights."""
-    brain = Brain.from_config(load_config(None), use_model=False, persist_timers=False)
     messages = [
         ("climate", "zone", {"name": "Driver Climate", "temperature_command_topic": "car/driver/set",
                              "device": {"identifiers": ["d"], "suggested_area": "Driver"}}),
@@ -263,25 +269,22 @@ def test_a_number_called_temperature_is_not_every_temperature() -> None:
         ("light", "fairy", {"name": "Fairy Lights", "command_topic": "balcony/fairy/set",
                             "device": {"identifiers": ["f"], "suggested_area": "Balcony"}}),
     ]
-    for component, object_id, config in messages:
-        payload = {**config, "unique_id": object_id}
-        brain.handle_message(f"homeassistant/{component}/{object_id}/config", json.dumps(payload).encode(), True)
+    brain = _discovered(
+        (f"homeassistant/{component}/{object_id}/config", {**config, "unique_id": object_id})
+        for component, object_id, config in messages
+    )
     driver = brain.conversation("Driver")
-    assert [(a.topic, a.payload) for a in driver.handle("set the temperature to 22").actions] == [
-        ("car/driver/set", "22.0")]
-    assert [(a.topic, a.payload) for a in driver.handle("set the rear climate temperature to 20").actions] == [
-        ("car/rear/set", "20")]
+    assert _published(driver, "set the temperature to 22") == [("car/driver/set", "22.0")]
+    assert _published(driver, "set the rear climate temperature to 20") == [("car/rear/set", "20")]
     balcony = brain.conversation("Balcony")
-    assert balcony.handle("turn on the fairy lights").actions
-    assert balcony.handle("how cold is it out here?").actions == []
-    assert [(a.topic, a.payload) for a in balcony.handle("it's getting chilly, turn them off").actions] == [
-        ("balcony/fairy/set", "OFF")]
+    assert _published(balcony, "turn on the fairy lights")
+    assert _published(balcony, "how cold is it out here?") == []
+    assert _published(balcony, "it's getting chilly, turn them off") == [("balcony/fairy/set", "OFF")]
 
 
 def test_names_said_the_way_people_say_them() -> None:
     """ "The left bedside lamp" for "Bedroom Bedside Left", "the big light" for the ceiling bulb,
     "my reading light" and "the other side" in a car's rear seat."""
-    brain = Brain.from_config(load_config(None), use_model=False, persist_timers=False)
     lights = [
         ("bedside_left", "Bedroom Bedside Left", "Bedroom"),
         ("bedside_right", "Bedroom Bedside Right", "Bedroom"),
@@ -289,18 +292,19 @@ def test_names_said_the_way_people_say_them() -> None:
         ("reading_rl", "Reading Light Rear Left", "Rear Left"),
         ("reading_rr", "Reading Light Rear Right", "Rear Right"),
     ]
-    for object_id, name, area in lights:
-        payload = {"name": None, "unique_id": object_id, "command_topic": f"l/{object_id}",
-                   "device": {"identifiers": [object_id], "name": name, "suggested_area": area}}
-        brain.handle_message(f"homeassistant/light/{object_id}/config", json.dumps(payload).encode(), True)
-
-    def said(conversation: Conversation, text: str) -> list[tuple[str, str]]:
-        return [(a.topic, a.payload) for a in conversation.handle(text).actions]
+    brain = _discovered(
+        (
+            f"homeassistant/light/{object_id}/config",
+            {"name": None, "unique_id": object_id, "command_topic": f"l/{object_id}",
+             "device": {"identifiers": [object_id], "name": name, "suggested_area": area}},
+        )
+        for object_id, name, area in lights
+    )
 
     bedroom = brain.conversation("Bedroom")
-    assert said(bedroom, "turn on the left bedside lamp") == [("l/bedside_left", "ON")]
-    assert said(bedroom, "kill the big light") == [("l/ceiling", "OFF")]
-    assert said(bedroom, "turn left") == []
+    assert _published(bedroom, "turn on the left bedside lamp") == [("l/bedside_left", "ON")]
+    assert _published(bedroom, "kill the big light") == [("l/ceiling", "OFF")]
+    assert _published(bedroom, "turn left") == []
     rear = brain.conversation("Rear Left")
-    assert said(rear, "turn on my reading light") == [("l/reading_rl", "ON")]
-    assert said(rear, "and the other side") == [("l/reading_rr", "ON")]
+    assert _published(rear, "turn on my reading light") == [("l/reading_rl", "ON")]
+    assert _published(rear, "and the other side") == [("l/reading_rr", "ON")]
