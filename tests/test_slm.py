@@ -93,6 +93,31 @@ def test_answers_read_back_to_intents_with_resolved_targets(line, intent, slots,
         assert reading.slots[key] == value
 
 
+def test_the_model_may_name_only_what_the_templates_could_resolve_the_intent_to():
+    from assistant.nlu.grammar import INTENT_COMPONENTS
+    from assistant.nlu.targets import INTENT_DOMAINS
+
+    for intent, components in INTENT_COMPONENTS.items():
+        if intent == "HassGetState":
+            continue
+        extra = components - INTENT_DOMAINS[intent] - ({"sensor"} if intent == "HassClimateGetTemperature" else set())
+        assert not extra, f"{intent} may name {sorted(extra)} in the model's grammar only"
+
+
+def test_a_water_heater_takes_its_own_modes_and_power_from_the_model():
+    heater = {"platform": "water_heater", "name": "Boiler", "unique_id": "boiler", "object_id": "boiler",
+              "area": "Utility", "mode_command_topic": "home/boiler/mode/set", "power_command_topic":
+              "home/boiler/power/set"}
+    space = output_space(house(heater), INTENTS.values())
+    eco = space.read("set the boiler mode to eco")
+    assert eco is not None
+    assert (eco.spec.name, eco.slots["hvac_mode"]) == ("HassClimateSetMode", "eco")
+    assert space.read("set the boiler mode to cool") is None
+    off = space.read("turn off the boiler")
+    assert off is not None
+    assert off.spec.name == "HassTurnOff"
+
+
 @pytest.mark.parametrize(
     "line",
     ["set the drive mode to warp", "turn off the garden sprinkler", "set the floor lamp brightness to 250",

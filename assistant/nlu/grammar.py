@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.nlu.actions import DEFAULT_WATER_HEATER_MODES
 from assistant.nlu.catalogue import INTENTS, IntentSpec
 from assistant.registry import Entity, Registry
 
@@ -42,13 +43,15 @@ HERE = "here"
 """The area word standing for the speaker's own area (resolved by the caller's `area`)."""
 
 # Which components each device intent can act on. Intents absent here (media, ...) have no MQTT
-# platform in the registry and are never offered.
+# platform in the registry and are never offered. Each set is within what the templates may resolve
+# the intent to (`targets.INTENT_DOMAINS`; a test keeps it so), narrowed to what the model may name.
 INTENT_COMPONENTS: dict[str, frozenset[str]] = {
     "HassTurnOn": frozenset(
-        {"light", "switch", "fan", "cover", "lock", "valve", "siren", "humidifier", "climate", "scene"}
+        {"light", "switch", "fan", "cover", "lock", "valve", "siren", "humidifier", "climate", "water_heater",
+         "scene"}
     ),
     "HassTurnOff": frozenset(
-        {"light", "switch", "fan", "cover", "lock", "valve", "siren", "humidifier", "climate"}
+        {"light", "switch", "fan", "cover", "lock", "valve", "siren", "humidifier", "climate", "water_heater"}
     ),
     "HassToggle": frozenset({"light", "switch", "fan", "cover", "valve"}),
     "HassLightSet": frozenset({"light"}),
@@ -58,7 +61,7 @@ INTENT_COMPONENTS: dict[str, frozenset[str]] = {
     "HassClimateSetTemperature": frozenset({"climate"}),
     "HassClimateSetTemperatureRelative": frozenset({"climate"}),
     "HassClimateSetFanMode": frozenset({"climate"}),
-    "HassClimateSetMode": frozenset({"climate"}),
+    "HassClimateSetMode": frozenset({"climate", "water_heater"}),
     "HassClimateGetTemperature": frozenset({"climate", "sensor"}),
     "HassGetState": frozenset(
         {"light", "switch", "fan", "cover", "lock", "valve", "climate", "sensor", "binary_sensor", "select",
@@ -125,7 +128,7 @@ DOMAIN_WORDS: dict[str, str] = {
     "humidifier": "humidifiers", "binary_sensor": "sensors", "select": "selects", "number": "numbers",
 }
 
-_ON_OFF = frozenset({"light", "switch", "fan", "siren", "humidifier", "climate"})
+_ON_OFF = frozenset({"light", "switch", "fan", "siren", "humidifier", "climate", "water_heater"})
 
 
 @dataclass(frozen=True)
@@ -292,6 +295,8 @@ def can_do(intent_name: str, entity: Entity) -> bool:
 def enum_values(entity: Entity, slot: str) -> tuple[str, ...]:
     """The values an enumerated slot may take on this entity (its config list or HA's default)."""
     key, default, command = ENUM_SLOTS[slot]
+    if slot == "hvac_mode" and entity.component == "water_heater":
+        default = tuple(DEFAULT_WATER_HEATER_MODES)
     if not entity.config.get(command):
         return ()
     values = entity.config.get(key, default)
