@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from assistant.device_state import assume_commanded
-from assistant.nlu.actions import answer_question, build_actions
+from assistant.nlu.actions import answer_question, build_actions, spoken_name
 from assistant.nlu.catalogue import INTENTS
 from assistant.nlu.colors import color_name_to_rgb
 from assistant.nlu.numbers import DIGIT_WORDS, words_to_digits
@@ -49,7 +49,7 @@ LEADING_FILLER = re.compile(
     re.IGNORECASE,
 )
 TRAILING_FILLER = re.compile(
-    r"(?:[\s,]+(?:instead|then|after all|first|anyway|again|as well|for me|please|completely|fully"
+    r"(?:[\s,]+(?:instead|then|after all|first|anyway|again|for me|please|completely|fully"
     r"|all the way|if it s no trouble|if it's no trouble|just in case|though"
     r"|thank you(?: ever so much)?"
     r"|for (?:the |my |your |our )?(?:baby|kids|children|boys|girls|her|him|them|dog|dogs|cat|mom|mum|dad"
@@ -64,6 +64,8 @@ _FOR_WHOM = re.compile(
 """"Turn on the seat heaters for the kids in the second row", "close the sunshade for the kids in
 the back the sun is in their eyes": for whom is said, not where."""
 _TOO = re.compile(r"[\s,]+(?:too|also)[\s.!]*$", re.IGNORECASE)
+_AS_WELL = re.compile(r"[\s,]+as well(?:[\s,]+please)?[\s.!]*$", re.IGNORECASE)
+""""The heater as well" is "the heater too": the last command again, on another device."""
 _RIGHT_DOWN = re.compile(r"\b(?:right|all the way|way) (down|up) to\b", re.IGNORECASE)
 """"Dim it right down to 20 percent", "crank it all the way up to 35": down to, up to."""
 _IN_THE_BACK = re.compile(r"[\s,]+in the back[\s.!]*$", re.IGNORECASE)
@@ -172,6 +174,8 @@ class Conversation:
         """Devices of the last turn that a follow-up such as "and the rear one too" added to."""
         self._misunderstood = False
         """The last utterance was not understood: "and the lamp" cannot repeat it."""
+        self._which: tuple[Intent, float] | None = None
+        """A command asked back as "which one?", with when it was asked."""
 
     @property
     def awaiting_confirmation(self) -> bool:
@@ -181,6 +185,7 @@ class Conversation:
         """Forget the last turn and any question asked (a new conversation)."""
         self._context = None
         self._pending = None
+        self._which = None
 
     def handle(self, text: str) -> Turn:
         started = time.perf_counter()
@@ -218,6 +223,14 @@ class Conversation:
                     text = refusal.group(1)
                     words = normalize_name(text)
 
+        if self._which is not None:
+            (asked, at), self._which = self._which, None
+            chosen = _chosen(words, asked.ambiguous)
+            if chosen is not None and not self._expired(at, self.settings.confirm_seconds):
+                # "Turn on the lamp" - "Which one?" - "the reading lamp".
+                chosen_intent = replace(asked, targets=[chosen], ambiguous=[], source="dialogue", text=text)
+                return self._carry_out(turn, chosen_intent)
+
         moving = self._moving_covers() if words in ("stop", "stop it", "stop there", "stop stop") else []
         if moving:
             return self._carry_out(turn, Intent("HassStopCover", {}, moving, source="dialogue", text=text))
@@ -230,6 +243,7 @@ class Conversation:
             turn.reply = "There's nothing to confirm." if words in YES else "Okay."
             return turn
 
+        in_here = _IN_HERE.search(text) is not None
         text = _tidy(text)
         behind = self.registry.rear_area()
         if behind is not None:
@@ -259,6 +273,18 @@ class Conversation:
             return turn
         self._misunderstood = False
         intent.text = said
+        if (
+            in_here
+            and self.area
+            and intent.slots.get("name")
+            and intent.targets
+            and not any(_in_area(e, self.area) for e in intent.targets)
+        ):
+            # "Turn on the telly in here" in the bedroom: not the lounge's telly. (The home's one
+            # thermostat still answers "make it 21 in here".)
+            turn.intent = intent
+            turn.reply = f"There's no {spoken_name(intent.targets[0]).removeprefix('the ')} in here."
+            return turn
         return self._carry_out(turn, intent)
 
     def _understand_strictly(self, text: str, words: str) -> Intent | None:
@@ -707,6 +733,12 @@ class Conversation:
             if self._asked_about(intent):
                 self._remember(intent)
             return turn
+        if not intent.targets and intent.ambiguous:
+            names = [spoken_name(e) for e in intent.ambiguous]
+            turn.reply = f"Which one: {', '.join(names[:-1])} or {names[-1]}?"
+            turn.expects_answer = True
+            self._which = (intent, self._clock())
+            return turn
         if not intent.targets:
             turn.reply = "I don't know which device you mean."
             return turn
@@ -846,9 +878,10 @@ _REMARK = re.compile(
     r"|^(?:she|he|they|it|the \w+) (?:says|said|is|are|feels|looks|seems)\b"
     r"|^\w+ (?:s|is|are) (?:in|done|here|ready|loaded|packed|home|back|asleep|awake|on)$"
     r"|^but not\b|^not\b"
+    r"|^(?:(?:a )?(?:bit|little|wee bit|touch|tad|way|far|much) )?too \w+$"
 )
 """A remark beside the commands of one sentence ("..., it's too warm for her", "she says it's too
-warm", "the sun is in the baby's eyes", "but not too bright")."""
+warm", "the sun is in the baby's eyes", "but not too bright", "too bright, back to 40")."""
 
 _INLINE_PREAMBLE = re.compile(
     r"^(?:it s|its|it is|i m|im|i am|too|so|my \w+ (?:is|are)|the \w+ (?:is|are))\b.*?\s"
@@ -895,7 +928,8 @@ _KIND_COMPONENTS = {
 _AND_FIRST = re.compile(r"^\s*(?:(?:and|also|plus|then|oh)\b[\s,]*)+", re.IGNORECASE)
 
 _NEW_VALUE = re.compile(
-    r"(?:i meant |i said |make that |make it |set it to |put it (?:on|at) |to |at )?"
+    r"(?:i meant |i said |make (?:that|it|them|those|both) |set (?:it|them|both) to |put (?:it|them|both) (?:on|at|to) "
+    r"|turn (?:it|them) (?:up |down )?to |(?:back |right )?(?:up |down )?to |at )?"
     r"(halfway|half way|\d+(?:\.\d+)?)(?: ?%| percent| degrees?)?"
     r"(?: please| then| instead)?"
 )
@@ -940,6 +974,20 @@ def _repeat_step(last: Intent, words: str) -> Intent | None:
     return None
 
 
+def _in_area(entity: Entity, area: str) -> bool:
+    return normalize_name(entity.area or "") == normalize_name(area)
+
+
+def _chosen(words: str, candidates: list[Entity]) -> Entity | None:
+    """The one of `candidates` an answer to "which one?" names: "the reading lamp", "the floor
+    one", "reading"."""
+    said = set(re.sub(r"\b(?:the|one|please|i mean|that|this)\b", " ", words).split())
+    if not said:
+        return None
+    named = [e for e in candidates if said <= set(normalize_name(" ".join(e.names)).split())]
+    return named[0] if len(named) == 1 else None
+
+
 def _setting_slots(intent: Intent) -> dict[str, Any]:
     """What the command sets, without what it named: carried over to other devices."""
     return {k: v for k, v in intent.slots.items() if k not in ("name", "area", "floor")}
@@ -967,6 +1015,7 @@ def _tidy(text: str) -> str:
     "right down to"; "in the back"
     after "the rear windows", where it is the place already said)."""
     text = TRAILING_FILLER.sub("", LEADING_FILLER.sub("", text)) or text
+    text = _AS_WELL.sub(" too", text)
     text = _RIGHT_DOWN.sub(r"\1 to", text)
     text = _FOR_WHOM.sub("", text)
     in_the_back = _IN_THE_BACK.search(text)

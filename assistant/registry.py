@@ -251,17 +251,11 @@ class Registry:
         derived = [v for n in entity.names for v in _heating_variants(normalize_name(n))]
         if entity.component == "light":
             # "The bed reading lamp" for the "Bed Reading Light", and the other way round.
-            swapped = {
-                "light": ("lamp", "lighting"),
-                "lamp": ("light",),
-                "lighting": ("light",),
-                "bulb": ("light", "lamp"),
-            }
             for n in (normalize_name(x) for x in entity.names):
                 *rest, last = n.split() or [""]
-                if rest and last in swapped and self.find_area(" ".join(rest)) is None:
+                if rest and last in _LIGHT_SWAPS and self.find_area(" ".join(rest)) is None:
                     # Not "the living room light" for a "Living Room Lamp": that is every light there.
-                    derived += [" ".join([*rest, other]) for other in swapped[last]]
+                    derived += [" ".join([*rest, other]) for other in _LIGHT_SWAPS[last]]
         suffix = _KIND_SUFFIX.get(entity.component)
         if suffix is not None:
             derived += [suffix.sub("", normalize_name(n)) for n in entity.names if suffix.search(normalize_name(n))]
@@ -391,7 +385,20 @@ class Registry:
                 if len(name.split()) > 1:
                     owners.setdefault(name, []).append(entity)
         taken = {normalize_name(n) for e in self for n in e.names}
-        return {n: es[0] for n, es in owners.items() if len(es) == 1 and n not in taken}
+
+        def said_of_another(name: str, entity: Entity) -> bool:
+            # "The reading light" is not the driver's from the back seat when "Reading Light 2L"
+            # is there too.
+            return any(
+                f" {name} " in f" {normalize_name(n)} "
+                for e in self.of_component(entity.component) if e is not entity for n in e.names
+            )
+
+        return {
+            n: es[0]
+            for n, es in owners.items()
+            if len(es) == 1 and n not in taken and not said_of_another(n, es[0])
+        }
 
     @_memoised
     def room_names(self, area: str) -> dict[str, Entity]:
@@ -459,11 +466,24 @@ def _name_endings(entity: Entity) -> list[str]:
             # "Reading Light Rear Left" in the Rear Left seat is "my reading light" there.
             endings.append(name[: -len(area) - 1])
         words = name.split()
+        without_area = [w for w in words if w not in area.split() and not _SEAT_CODE.fullmatch(w)]
+        if 1 < len(without_area) < len(words) and words[0] not in area.split():
+            # "Seat Driver Heating" in the driver's seat is "my seat heating" there, "Seat 2L Heat
+            # Level" in the second row's left seat "my seat heat".
+            plain = " ".join(without_area)
+            endings += [v for n in dict.fromkeys((plain, _UNIT_SUFFIX.sub("", plain))) for v in _heating_variants(n)]
         for start in range(1, len(words)):
             ending = " ".join(words[start:])
             endings.extend(_heating_variants(ending))
             if entity.component == "light" and not _LIGHT_WORD.search(ending):
-                endings.append(f"{ending} light")
+                endings += [f"{ending} light"] + ([] if ending.endswith("s") else [f"{ending} lights"])
+            if words[start - 1] in _COUNTED_KINDS and start > 1:
+                # "My reading light" for the "Reading Light 2L" in that seat: the name up to its
+                # kind, without the seat's code after it.
+                endings.extend(_heating_variants(" ".join(words[:start])))
+            if entity.component == "light" and start < len(words) - 1 and words[-1] in _LIGHT_SWAPS:
+                # "The ceiling light" for the "Living Room Ceiling Bulb".
+                endings += [" ".join([*words[start:-1], other]) for other in _LIGHT_SWAPS[words[-1]]]
     return [n for n in dict.fromkeys(endings) if n not in _KIND_WORDS and len(n.split()[0]) > 1]
 
 
@@ -519,6 +539,7 @@ _COUNTED = (
     "window light lamp blind door fan plug speaker heater curtain shade bulb spot spotlight socket lock sensor seat"
     " demister defroster radiator"
 )
+_COUNTED_KINDS = frozenset(_COUNTED.split())
 _PLURALS: dict[str, str] = {
     **{word: f"{word}s" for word in _COUNTED.split()},
     **{f"{word}s": f"{word}s" for word in _COUNTED.split()},
@@ -526,6 +547,9 @@ _PLURALS: dict[str, str] = {
     "switches": "switches",
 }
 """Kinds of device said in the plural for a group of them: "the rear windows"."""
+
+_SEAT_CODE = re.compile(r"[1-3][lrc]|[fr][lr]|row[1-3]")
+"""A seat or zone written as a code in a car gateway's names: "Seat 2L", "Window FL"."""
 
 _UNIT_SUFFIX = re.compile(
     r" (?:minutes|seconds|hours|percent|level|temperature|mins|secs|time|duration"
@@ -554,6 +578,13 @@ _OUTDOOR_AREA_WORDS = frozenset(
 """Words that make an area one outside the house (a shed or garage is a building of its own)."""
 
 _LIGHT_WORDS = frozenset({"light", "lights", "lamp", "lamps"})
+_LIGHT_SWAPS: dict[str, tuple[str, ...]] = {
+    "light": ("lamp", "lighting"),
+    "lamp": ("light",),
+    "lighting": ("light",),
+    "bulb": ("light", "lamp"),
+}
+"""What else people call a light by the last word of its name ("the bed reading lamp")."""
 
 _SIDE_WORDS = frozenset({"left", "right", "front", "rear", "back", "middle", "centre", "center"})
 _OVERHEAD = re.compile(r"\b(?:ceiling|main|overhead|pendant)\b")

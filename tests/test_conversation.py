@@ -308,3 +308,92 @@ def test_names_said_the_way_people_say_them() -> None:
     rear = brain.conversation("Rear Left")
     assert _published(rear, "turn on my reading light") == [("l/reading_rl", "ON")]
     assert _published(rear, "and the other side") == [("l/reading_rr", "ON")]
+
+
+def _lights_and_switches(devices: list[tuple[str, ...]]) -> Brain:
+    """A home of (component, object id, device name, area[, entity name]), each commanded on
+    c/<object id>; without an entity name, the entity is called by its device's name."""
+    return _discovered(
+        (
+            f"homeassistant/{component}/{object_id}/config",
+            {"name": entity_name[0] if entity_name else None, "unique_id": object_id,
+             "command_topic": f"c/{object_id}",
+             "device": {"identifiers": [object_id], "name": name, "suggested_area": area}},
+        )
+        for component, object_id, name, area, *entity_name in devices
+    )
+
+
+def test_a_lamp_of_two_is_asked_about_and_the_answer_carries_it_out() -> None:
+    brain = _lights_and_switches([
+        ("light", "floor", "Floor Lamp", "Living Room"),
+        ("light", "reading", "Reading Lamp", "Living Room"),
+    ])
+    living = brain.conversation("Living Room")
+    turn = living.handle("turn on the lamp")
+    assert turn.actions == []
+    assert turn.reply == "Which one: the floor lamp or the reading lamp?"
+    assert _published(living, "the reading one") == [("c/reading", "ON")]
+    assert _published(living, "turn on both lamps") == [("c/floor", "ON"), ("c/reading", "ON")]
+
+
+def test_a_seat_says_what_is_mine_and_the_car_codes_its_seats() -> None:
+    """ "My seat heater" is the speaker's seat's, in whatever words the gateway wrote it, and
+    never another row's; "my reading light" is the one in my seat, not the driver's."""
+    brain = _lights_and_switches([
+        ("switch", "heat_driver", "Seat Driver Heating", "Driver"),
+        ("switch", "heat_row3", "Seat Row 3", "Third Row", "Seat Heating"),
+        ("light", "reading_driver", "Reading Light Driver", "Driver"),
+        ("light", "reading_2l", "Reading Light 2L", "Second Row Left"),
+        ("switch", "fan_2l", "Seat 2L Fan", "Second Row Left"),
+    ])
+    driver = brain.conversation("Driver")
+    assert _published(driver, "turn off my seat heater") == [("c/heat_driver", "OFF")]
+    second_row = brain.conversation("Second Row Left")
+    assert _published(second_row, "turn on my reading light") == [("c/reading_2l", "ON")]
+    assert _published(second_row, "turn on my seat heater") == []
+    assert _published(second_row, "turn on my seat fan") == [("c/fan_2l", "ON")]
+
+
+def test_unlock_the_doors_beside_the_glovebox_is_the_door_locks() -> None:
+    brain = _lights_and_switches([
+        ("lock", "glovebox", "Glovebox", "Front Passenger"),
+        ("lock", "doors", "Door Locks", "Exterior"),
+    ])
+    passenger = brain.conversation("Front Passenger")
+    assert _published(passenger, "unlock the doors") == []
+    assert _published(passenger, "yes please") == [("c/doors", "UNLOCK")]
+
+
+def test_in_here_is_the_room_and_a_plain_switch_answers_to_its_kind() -> None:
+    brain = _lights_and_switches([
+        ("switch", "telly", "Telly Plug", "Lounge"),
+        ("switch", "extractor", "Extractor Fan", "Bathroom"),
+        ("fan", "bedroom_fan", "Bedroom Fan", "Bedroom"),
+        ("switch", "studio_heater", "Studio Heater", "Studio"),
+        ("light", "easel", "Easel Lamp", "Studio"),
+    ])
+    bedroom = brain.conversation("Bedroom")
+    turn = bedroom.handle("turn on the telly in here")
+    assert (turn.actions, turn.reply) == ([], "There's no telly plug in here.")
+    assert _published(bedroom, "turn on the telly") == [("c/telly", "ON")]
+    assert _published(brain.conversation("Bathroom"), "turn on the fan") == [("c/extractor", "ON")]
+    studio = brain.conversation("Studio")
+    assert _published(studio, "turn off the easel lamp") == [("c/easel", "OFF")]
+    assert _published(studio, "the heater as well") == [("c/studio_heater", "OFF")]
+
+
+def test_a_remark_beside_a_new_value_and_a_noun_after_a_name() -> None:
+    strip = {"name": "Strip Kitchen", "unique_id": "strip", "command_topic": "c/strip",
+             "brightness_command_topic": "c/strip/brightness", "brightness_scale": 100,
+             "device": {"identifiers": ["strip"], "name": "Van Kitchen", "suggested_area": "Kitchenette"}}
+    windshield = {"name": None, "unique_id": "defrost", "command_topic": "c/defrost",
+                  "device": {"identifiers": ["defrost"], "name": "Windshield", "suggested_area": "Cabin"}}
+    brain = _discovered([("homeassistant/light/strip/config", strip),
+                         ("homeassistant/switch/defrost/config", windshield)])
+    kitchenette = brain.conversation("Kitchenette")
+    seventy = [("c/strip/brightness", "70"), ("c/strip", "ON")]
+    assert _published(kitchenette, "strip kitchen on at 70 percent") == seventy
+    assert _published(kitchenette, "too bright, back to 40") == [("c/strip/brightness", "40"), ("c/strip", "ON")]
+    assert _published(kitchenette, "turn on the heated windshield wipers") == []
+    assert _published(kitchenette, "turn on the windshield please") == [("c/defrost", "ON")]

@@ -319,9 +319,14 @@ def build_actions(intent: Intent) -> list[Action]:
         raise ActionError("I don't know which device you mean.")
     if intent.slots.get("color") == ANOTHER_COLOR:
         intent.slots["color"] = _another_color(intent.targets[0])
+    targets = intent.targets
+    if intent.name == "HassLightSetRelative" and len(targets) > 1:
+        # "A bit brighter" in a kitchen with the worktop strip on: the lights that are on, not the
+        # ceiling light and plinth that are off.
+        targets = [e for e in targets if is_on(e)] or targets
     actions: list[Action] = []
     errors: list[ActionError] = []
-    for entity in intent.targets:
+    for entity in targets:
         try:
             if entity.state.get("available") is False:
                 raise ActionError(f"{sentence(spoken_name(entity))} is unavailable right now.")

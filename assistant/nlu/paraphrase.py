@@ -96,6 +96,18 @@ _RECOLOUR = re.compile(r"\b(?:set|make|change|turn|switch|put|paint|go|colou?r|w
 """A colour name counts only with a word that asks for a change ("gold nuggets" is no colour)."""
 
 
+_AFTER_A_NAME = frozenset(
+    "on off up down in out to too for and please now again back as at with a the right straight then thanks so "
+    "thank you light lights lamp lamps bit little lot more less all".split()
+)
+"""Words that may follow a device's name without making it the name of something else (besides
+the words for what to do: "robbie start cleaning")."""
+
+
+def _is_action_word(word: str) -> bool:
+    return any(pattern.search(word) for pattern in _ACTIONS.values())
+
+
 @dataclass(frozen=True)
 class _Reading:
     action: str
@@ -173,11 +185,19 @@ def _named_entities(words: str, registry: Registry) -> Entity | bool | None:
     """The one device named in full (longest name wins), False when none, None when it is not
     one a paraphrase may drive or two different devices are named."""
     found: list[tuple[int, Entity]] = []
+    vocabulary = {w for e in registry for n in e.names for w in normalize_name(n).split()}
     for entity in registry:
         for name in entity.names:
             key = normalize_name(name)
-            if key and re.search(rf"\b{re.escape(key)}\b", words):
-                found.append((len(key), entity))
+            said = re.search(rf"\b{re.escape(key)}\b(?: (\w+))?", words) if key else None
+            if said is None:
+                continue
+            after = said.group(1)
+            if after and after not in vocabulary and after not in _AFTER_A_NAME and not _is_action_word(after):
+                # "The heated windshield wipers" are not the "Windshield": a noun the house does
+                # not know, right after the name, makes it another thing.
+                return None
+            found.append((len(key), entity))
     if not found:
         return False
     longest = max(length for length, _ in found)

@@ -20,6 +20,7 @@ named for the job ("Next Track", "Media Volume"), see `_STAND_INS`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -104,6 +105,9 @@ _BLINDS: frozenset[str] = frozenset({"blind", "shade"})
 _WINDOW_COVERINGS: frozenset[str] = frozenset({"blind", "shade", "curtain", "shutter", "awning"})
 """Cover classes that a cover announced without a class may be."""
 
+_ROOF = re.compile(r"roof\b")
+"""A sunroof, moonroof or roof, whatever its device class."""
+
 _AREA_IS_NOT_LOCATION: frozenset[str] = frozenset({"HassVacuumCleanArea"})
 """Intents whose `area` slot is where to act, not where the target device is."""
 
@@ -165,6 +169,18 @@ def resolve_targets(
     """
     constraints = _Constraints.from_slots(slots, intent)
     targets = _match(registry, constraints, area_context, intent)
+    if (
+        targets
+        and constraints.domains == frozenset({"lock"})
+        and constraints.name is None
+        and not area_said
+        and _same_area(constraints.area, area_context)
+    ):
+        # "Unlock the doors" said beside the glovebox: the car's "Door Locks", which the words
+        # name, not the one lock of the speaker's seat, which they do not.
+        named = _named_like(_match(registry, constraints.without_area(), area_context, intent), said)
+        if len(named) == 1 and named[0] not in targets and not any(_shares_a_word(e, said) for e in targets):
+            return named
     if targets:
         return targets
     stand_in = _STAND_INS.get(intent or "")
@@ -183,6 +199,11 @@ def resolve_targets(
         if stand_in is not None and not home:
             home = _match(registry, constraints.with_stand_in(stand_in).without_area(), area_context, intent)
         here = registry.in_area(area_context) if area_context else []
+        called = _called_the_kind(here, constraints.domains, said)
+        if called is not None and intent in ("HassTurnOn", "HassTurnOff", "HassToggle"):
+            # "Turn on the fan" in a bathroom whose extractor fan is a plain switch: that switch,
+            # not the bedroom's fan across the house.
+            return [called]
         if len(home) > 1:
             # "Unlock the doors" in a car with "Door Locks" and a "Glovebox": the one named for
             # what was said.
@@ -270,6 +291,10 @@ def _match(registry: Registry, constraints: _Constraints, area_context: str | No
         if not classed and constraints.device_classes <= _WINDOW_COVERINGS:
             # Zigbee2MQTT's roller blinds announce no device class: "the blinds" are still them.
             classed = [e for e in candidates if e.component == "cover" and e.device_class is None]
+        if "window" in constraints.device_classes and constraints.name is None:
+            # "Close all the windows" leaves the sunroof: a roof announced as a window is not one
+            # of the windows people mean.
+            classed = [e for e in classed if not any(_ROOF.search(normalize_name(n)) for n in e.names)]
         candidates = classed
     grouped = constraints.name is not None and normalize_name(constraints.name) in registry.group_names()
     if constraints.name is not None and len(candidates) > 1 and not grouped:
@@ -357,10 +382,29 @@ def _named_for(entity: Entity, phrases: Collection[str]) -> bool:
     return any(f" {phrase} " in name for phrase in phrases for name in names)
 
 
+def _called_the_kind(here: list[Entity], domains: frozenset[str] | None, said: str) -> Entity | None:
+    """The one switch of the room whose name is the kind of device said ("Extractor Fan")."""
+    if domains is None or len(domains) != 1:
+        return None
+    words = [w for w in _KIND_NOUNS.get(next(iter(domains)), ()) if re.search(rf"\b{w}\b", said)]
+    called = [e for e in here if e.component == "switch" and any(
+        normalize_name(n).split()[-1:] == [w] for n in e.names for w in words)]
+    return called[0] if len(called) == 1 else None
+
+
+_KIND_NOUNS: dict[str, tuple[str, ...]] = {"fan": ("fan",), "climate": ("heater", "radiator")}
+"""Words that Home Assistant's sentences read as a domain but that also end a plain switch's name."""
+
+
 def _named_like(entities: list[Entity], said: str) -> list[Entity]:
-    spoken = {word.removesuffix("s") for word in normalize_name(said).split() if len(word) > 3}
-    named = [e for e in entities if spoken & {w.removesuffix("s") for n in e.names for w in normalize_name(n).split()}]
+    named = [e for e in entities if _shares_a_word(e, said)]
     return named if len(named) == 1 else entities
+
+
+def _shares_a_word(entity: Entity, said: str) -> bool:
+    """Whether a word of four letters or more of `said` is one of its names' (plural or not)."""
+    spoken = {word.removesuffix("s") for word in normalize_name(said).split() if len(word) > 3}
+    return bool(spoken & {w.removesuffix("s") for n in entity.names for w in normalize_name(n).split()})
 
 
 def _same_area(area: str | None, area_context: str | None) -> bool:

@@ -225,8 +225,15 @@ class TemplateMatcher:
             )
             if "name" not in slots:
                 targets = _one_of_kind(targets, said)
+            if area_name and " my " in said and not area_said:
+                targets = _mine(self._registry, targets, area_name)
+            ambiguous = _several_of_one_kind(targets, said) if "name" not in slots else []
+            if ambiguous:
+                targets = []
+        else:
+            ambiguous = []
         _LOGGER.debug("%r -> %s %s -> %s", heard, intent_name, slots, [e.entity_id for e in targets])
-        return Intent(name=intent_name, slots=slots, targets=targets, source="template", text=text)
+        return Intent(name=intent_name, slots=slots, targets=targets, source="template", text=text, ambiguous=ambiguous)
 
     def _without_possessives(self, text: str) -> str:
         """ "The driver's reading light" is the "Driver Reading Light", "the baby's night light"
@@ -683,6 +690,32 @@ def _one_of_kind(targets: list[Entity], said: str) -> list[Entity]:
 
 
 _SINGULAR_KINDS = ("light", "lamp", "fan", "heater", "radiator", "blind", "curtain")
+
+
+def _several_of_one_kind(targets: list[Entity], said: str) -> list[Entity]:
+    """ "Turn on the lamp" in a room with a floor lamp and a reading lamp: they are the devices it
+    could mean, and none should be guessed. "The light" stays Home Assistant's every light of the
+    room."""
+    if len(targets) < 2 or re.search(r"\b(?:all|both|every|each)\b", said):
+        return []
+    for kind in _SINGULAR_KINDS[1:]:
+        if re.search(rf"\b(?:the|my|this|that) {kind}\b(?!s)", said):
+            ending = [e for e in targets if normalize_name(e.name).endswith(f" {kind}")]
+            if len(ending) > 1:
+                return ending
+    return []
+
+
+def _mine(registry: Registry, targets: list[Entity], area: str) -> list[Entity]:
+    """ "My seat heater" from the second row is not the third row's: what is "mine" is where I am,
+    when I have one of the same sort here (a seat's heating). "My media volume" is the cabin's,
+    as no seat has one."""
+    key = normalize_name(area)
+    if any(normalize_name(e.area or "") == key for e in targets):
+        return targets
+    mine = {w for e in registry.in_area(area) for n in e.names for w in normalize_name(n).split() if len(w) > 3}
+    theirs = {w for e in targets for n in e.names for w in normalize_name(n).split() if len(w) > 3}
+    return [] if mine & theirs else targets
 
 
 def _shortened(said: list[str], full: list[str]) -> bool:

@@ -35,6 +35,9 @@ class Intent:
     targets: list[Entity] = field(default_factory=list)
     source: str = "template"
     text: str = ""
+    ambiguous: list[Entity] = field(default_factory=list)
+    """When `targets` is empty because several devices answer to what was said ("the lamp" in a
+    room with two lamps): those devices, so the user can be asked which one."""
 
 
 class ActionError(Exception):
