@@ -64,6 +64,7 @@ _FOR_WHOM = re.compile(
 """"Turn on the seat heaters for the kids in the second row", "close the sunshade for the kids in
 the back the sun is in their eyes": for whom is said, not where."""
 _TOO = re.compile(r"[\s,]+(?:too|also)[\s.!]*$", re.IGNORECASE)
+_LIGHT_KIND = re.compile(r"\b(?:lights?|lamps?|bulbs?|lighting|spots?|strips?|everything|all)\b")
 _AS_WELL = re.compile(r"[\s,]+as well(?:[\s,]+please)?[\s.!]*$", re.IGNORECASE)
 """"The heater as well" is "the heater too": the last command again, on another device."""
 _RIGHT_DOWN = re.compile(r"\b(?:right|all the way|way) (down|up) to\b", re.IGNORECASE)
@@ -251,7 +252,15 @@ class Conversation:
             text = _THE_BACK.sub(lambda m: f"{m.group(1) or 'in'} the {behind}", text)
         if _SELF_CORRECTION.search(words_to_digits(text)):
             text = _SELF_CORRECTION.sub(r"\1\2", words_to_digits(text))
+        corrected = _NAME_CORRECTION.fullmatch(text)
+        if corrected is not None:
+            # "Turn on the living strip, no sorry, the kitchen strip": the second device, only.
+            text = corrected.group(1) + corrected.group(2)
         words = normalize_name(text)
+        if self.registry.owns_nothing(text):
+            # "Turn off Jake's light" where Jake has none: not the room's lights either.
+            turn.reply = "I don't know which device you mean."
+            return turn
         scheduled = self._scheduled(text)
         if scheduled is not None:
             # Before the templates: "turn on the lamp at 7" is a time, never a brightness of 7.
@@ -285,7 +294,30 @@ class Conversation:
             turn.intent = intent
             turn.reply = f"There's no {spoken_name(intent.targets[0]).removeprefix('the ')} in here."
             return turn
-        return self._carry_out(turn, intent)
+        return self._carry_out(turn, self._same_zone(intent, normalize_name(said)))
+
+    def _same_zone(self, intent: Intent, words: str) -> Intent:
+        """ "Fan on high" right after "set the front left climate to 19.5", in a front with two
+        zones: the zone just set, not both; "full brightness" right after the desk lamp was set:
+        the desk lamp. Only a setting that names no device, place or kind of light."""
+        context = self._context
+        kind = "climate" if intent.name.startswith("HassClimateSet") else "light"
+        if (
+            context is None
+            or self._expired(context.at, self.settings.context_seconds)
+            or not (kind == "climate" or intent.name in ("HassLightSet", "HassLightSetRelative"))
+            or (kind == "light" and _LIGHT_KIND.search(words))
+            or re.search(r"\b(?:both|all|every|everything|each|here)\b", words)
+            or intent.slots.get("name")
+            or len(intent.targets) < 2
+            or self.registry.find_area(words) is not None
+            or any(normalize_name(a) in words for a in self.registry.areas)
+        ):
+            return intent
+        last = [e for e in context.intent.targets if e.component == kind]
+        if last and len(last) < len(intent.targets) and all(e in intent.targets for e in last):
+            return replace(intent, targets=last)
+        return intent
 
     def _understand_strictly(self, text: str, words: str) -> Intent | None:
         """Templates, then follow-ups on the last turn, then one action on several named devices."""
@@ -484,6 +516,10 @@ class Conversation:
         parts: list[Turn] = []
         for clause in clauses:
             part = self._handle(clause, use_model=False)
+            if part.intent is None and parts and parts[-1].intent and not re.match(r"(?:and|then)\b", clause):
+                # "Kitchen strip to 25 and the worktop to 80": the later part leans on the first.
+                self._misunderstood = False
+                part = self._handle(f"and {clause}", use_model=False)
             parts.append(part)
             waiting = self._pending or waiting
             self._pending = None
@@ -680,6 +716,9 @@ class Conversation:
             for e in entities_named(self.registry, key, self.area)
             if e.component in components or {e.component, *components} <= _POWERED
         ]
+        if len(named) > 1 and self.area and key not in self.registry.group_names():
+            # "And the big light": this room's, when several rooms have one.
+            named = [e for e in named if _in_area(e, self.area)] or named
         if named:
             return named
         area = self.registry.find_area(re.sub(r"^(the|my) ", "", key))
@@ -856,7 +895,8 @@ _POWERED = frozenset({"light", "switch", "fan", "humidifier"})
 
 _ALSO = re.compile(
     r"(?:do the same for|do the same in|the same for|the same in|what about|how about|and also|same for|same in"
-    r"|and in|and for|now do|also|plus|and|an|now|in|for) (?:the |my )?(.+?)(?: too| as well| also| please)?"
+    r"|and in|and for|now do|also|plus|and|an|now|in|for) (?:the |my |his |her |their |our |your )?(.+?)"
+    r"(?: too| as well| also| please)?"
 )
 """A follow-up that only names other devices or another area: "and the hallway", "now the bedroom"."""
 
@@ -872,6 +912,12 @@ _SELF_CORRECTION = re.compile(
     r"\b(to |at )?\d+(?:\.\d+)?(?: ?%| percent| degrees?)?,? (?:no wait|no sorry|sorry|i mean|no)[,]? (\d+)"
 )
 """A number corrected as it is said: "set the volume to 20 no wait 10" is 10."""
+
+_NAME_CORRECTION = re.compile(
+    r"(.+?\b)(?:the|my) [^,\d]+?,? (?:no sorry|no wait|sorry|i mean|no i mean|no),? ((?:the|my) [^,\d]+?)[.!]?",
+    re.IGNORECASE,
+)
+"""A device corrected as it is said: "turn on the living strip, no sorry, the kitchen strip"."""
 
 _REMARK = re.compile(
     r"^(?:it s|its|it is|that s|thats|that is|i m|im|i am|we re|we are|he s|she s|they re|the \w+ s)\b"
@@ -1006,7 +1052,7 @@ def _him_or_her(words: str, targets: list[Entity]) -> bool:
 
 def _bare_target(text: str) -> str:
     """What a follow-up names, without its article and its "too": "the floor lamp too" -> "floor lamp"."""
-    return re.sub(r"^(?:the|my) |(?: too| as well| also)$", "", normalize_name(text))
+    return re.sub(r"^(?:the|my|his|her|their|our|your) |(?: too| as well| also)$", "", normalize_name(text))
 
 
 def _tidy(text: str) -> str:

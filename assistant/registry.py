@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -276,21 +277,48 @@ class Registry:
                 derived.append(moved)
                 if entity.component == "light" and rest[-1] not in _LIGHT_WORDS:
                     derived += [f"{moved} lamp", f"{moved} light"]
-        if entity.component == "light" and _OVERHEAD.search(" ".join(normalize_name(x) for x in entity.names)):
-            # "The big light": a room's ceiling (main, overhead) light, in British English.
+        owner = self._owner(entity)
+        if owner is not None:
+            # "Tom's lamp" for "Tom's Desk Lamp", "Ben's heater" for the "Heater" in Ben's Room,
+            # "Priya's fairy lights" for "Priya Fairy Lights" there.
+            for n in (normalize_name(x) for x in entity.names):
+                rest = [w for w in n.split() if w not in (owner, "s", "room", "bedroom")]
+                derived += [f"{owner} {' '.join(rest[i:])}" for i in range(len(rest))]
+        if entity.component == "climate":
+            # "The driver side", "the passenger temperature", "passenger to 20" for the "Passenger
+            # Climate" of a cab whose two zones share one area.
+            for words in (normalize_name(x).split() for x in entity.names):
+                if len(words) > 1 and words[-1] in _ZONE_WORDS and self.find_area(" ".join(words[:-1])) is None:
+                    zone = " ".join(words[:-1])
+                    derived += [f"{zone} {other}" for other in sorted(_ZONE_WORDS) if other != words[-1]]
+                    if len(words) == 2 and words[0] in _SEAT_WORDS:
+                        derived.append(zone)
+        area_words = set(normalize_name(entity.area or "").split()) | {"room"}
+        if entity.component == "light" and (
+            _OVERHEAD.search(" ".join(normalize_name(x) for x in entity.names))
+            or any(set(normalize_name(x).split()) - {"light"} <= area_words for x in entity.names)
+        ):
+            # "The big light": a room's ceiling (main, overhead) light, in British English, or the
+            # light named for the room ("Ben Room Light").
             derived += ["big light", "main light"]
         if entity.component == "light":
             # "The patio lights" for the "Patio String Lights": the first word and the kind.
             for words in (normalize_name(x).split() for x in entity.names):
-                if len(words) > 2 and words[-1] in _LIGHT_WORDS and self.find_area(words[0]) is None:
+                if len(words) > 2 and words[-1] in _LIGHT_WORDS and self.find_area(words[0]) is None and not any(
+                    other is not entity and normalize_name(other.name).startswith(words[0] + " ") for other in self
+                ):
+                    # Not "the van light" when every board's name starts with "Van".
                     derived.append(f"{words[0]} {words[-1]}")
+        for words in (normalize_name(x).split() for x in entity.names):
+            if len(words) == 2 and words[0] in _NAME_FIRST_KINDS and words[1] not in _COUNTED_KINDS:
+                # "The kitchen strip" for "Strip Kitchen": a builder's kind-first name, said the
+                # other way round.
+                derived.append(f"{words[1]} {words[0]}")
         for n in [*(normalize_name(x) for x in entity.names), *derived]:
             for word, others in _SYNONYMS.items():
                 if re.search(rf"\b{word}\b", n):
                     derived += [re.sub(rf"\b{word}\b", other, n) for other in others]
-        noun = _unique_noun(self, entity)
-        if noun is not None:
-            derived.append(noun)
+        derived += _unique_nouns(self, entity)
         if entity.component in ("select", "number", "button"):
             # "Set the heat pump to hot water only", "ring the doorbell": a device's one setting or
             # button, by the device.
@@ -301,6 +329,9 @@ class Registry:
             # "Hot Water Target".
             spoken = [normalize_name(n) for n in entity.names]
             derived += [_UNIT_SUFFIX.sub("", n) for n in spoken if _UNIT_SUFFIX.search(n)]
+            if entity.component == "select":
+                # "Set the fridge to eco" for the "Fridge Mode".
+                derived += [n.removesuffix(" mode") for n in spoken if n.endswith(" mode")]
         if entity.component == "button" and entity.device_name:
             # "Hit the feed button on the cat feeder" for "Cat Feeder Feed".
             device = normalize_name(entity.device_name)
@@ -329,6 +360,26 @@ class Registry:
             and n.split()[-1] not in ("on", "off")
         ]
 
+    def _owner(self, entity: Entity) -> str | None:
+        """Whose it is: the person of its room ("Tom's Room") or of its name ("Tom's Desk Lamp")."""
+        for spoken in (entity.area or "", entity.name):
+            owned = re.match(r"(\w+)['’]s\b", spoken.strip())
+            if owned is not None and owned.group(1).lower() not in _NOT_OWNERS:
+                return owned.group(1).lower()
+        return None
+
+    def owns_nothing(self, text: str) -> bool:
+        """Whether `text` names someone's device ("Jake's light") and no name or area here has
+        that someone in it ("Tom's Desk Lamp", "Priya's Room")."""
+        def every_word() -> set[str]:
+            spoken = [*(n for e in self for n in e.names), *(a for area, v in self.areas.items() for a in (area, *v))]
+            return {w for said in spoken for w in normalize_name(said).split()}
+
+        words = self.derived("words", every_word)
+        return any(
+            owner.lower() not in words and owner.lower() not in _NOT_OWNERS for owner in _PERSONS_DEVICE.findall(text)
+        )
+
     @_memoised
     def group_names(self) -> dict[str, list[Entity]]:
         """ "The rear windows": the devices of one kind that share a word of their names; "the
@@ -336,7 +387,8 @@ class Registry:
         sentences read per area).
 
         Only for two or more devices of the same platform, and never for a word that is an area or
-        a floor (Home Assistant's sentences already say "the kitchen lights", "the rear windows").
+        a floor with devices of the kind (Home Assistant's sentences already say "the kitchen
+        lights", "the rear windows" there).
         """
         area_words = {normalize_name(a) for area, aliases in self.areas.items() for a in (area, *aliases)}
         area_words |= {normalize_name(floor) for floor in self.floors}
@@ -353,7 +405,17 @@ class Registry:
                     if entity not in members:
                         members.append(entity)
                 for word in dict.fromkeys(modifiers):
-                    if word not in area_words and word not in ("the", "my", "and"):
+                    # An area's word only when that area has none of the kind: "the rear windows"
+                    # of a car whose "Rear" area holds only the partition.
+                    area = self.find_area(word) if word in area_words else None
+                    if word in area_words and area is None:
+                        continue  # a floor: "the rear windows" are Home Assistant's floor sentence
+                    if area is not None and any(
+                        e.component == entity.component and normalize_name(n).split()[-1:] == [kind]
+                        for e in self.in_area(area) for n in e.names
+                    ):
+                        continue
+                    if word not in ("the", "my", "and"):
                         # "Second Row Seats Left Heater": the "seats heaters" and the "seat heaters".
                         for said in dict.fromkeys((word, word[:-1] if len(word) > 3 and word.endswith("s") else word)):
                             members = groups.setdefault(f"{said} {plural}", [])
@@ -369,11 +431,14 @@ class Registry:
             # "Open both windows", "turn on both seat heaters": the two of a kind the place has.
             if len(members) == 2:
                 groups[f"both {plural}"] = members
-        return {
-            name: members
-            for name, members in groups.items()
-            if len(members) > 1 and len({e.component for e in members}) == 1
-        }
+        kept: dict[str, list[Entity]] = {}
+        for name, members in groups.items():
+            by_component = Counter(e.component for e in members)
+            (most, count), *rest = by_component.most_common()
+            if count > 1 and (not rest or rest[0][1] < count):
+                # "The rear windows" are the two rear windows, not also the "Rear Window" defroster.
+                kept[name] = [e for e in members if e.component == most]
+        return kept
 
     @_memoised
     def house_room_names(self) -> dict[str, Entity]:
@@ -481,28 +546,39 @@ def _name_endings(entity: Entity) -> list[str]:
                 # "My reading light" for the "Reading Light 2L" in that seat: the name up to its
                 # kind, without the seat's code after it.
                 endings.extend(_heating_variants(" ".join(words[:start])))
-            if entity.component == "light" and start < len(words) - 1 and words[-1] in _LIGHT_SWAPS:
-                # "The ceiling light" for the "Living Room Ceiling Bulb".
-                endings += [" ".join([*words[start:-1], other]) for other in _LIGHT_SWAPS[words[-1]]]
+            rest = " ".join(words[start:-1])
+            if entity.component == "light" and rest and words[-1] in _LIGHT_SWAPS and not area.endswith(rest):
+                # "The ceiling light" for the "Living Room Ceiling Bulb" (not "the room light" for
+                # the "Living Room Lamp": the words are its room's).
+                endings += [f"{rest} {other}" for other in _LIGHT_SWAPS[words[-1]]]
     return [n for n in dict.fromkeys(endings) if n not in _KIND_WORDS and len(n.split()[0]) > 1]
 
 
-def _unique_noun(registry: Registry, entity: Entity) -> str | None:
+def _unique_nouns(registry: Registry, entity: Entity) -> list[str]:
     """The last word of its name when no other device's name has it: the "Panoramic Sunshade" is
-    "the sunshade"."""
+    "the sunshade"; and the word before its kind: the "Kitchen Extractor Fan" is "the extractor"."""
     words = normalize_name(entity.name).split()
-    if entity.component in ("sensor", "binary_sensor") or len(words) < 2 or words[-1] in _AREA_KIND_WORDS:
+    if entity.component in ("sensor", "binary_sensor") or len(words) < 2:
         # A reading's last word is often an everyday one ("Energy Today"): only devices you act on.
-        return None
-    if len(words[-1]) < 4:
-        return None
-    noun = words[-1]
+        return []
+    nouns = [] if words[-1] in _AREA_KIND_WORDS else [words[-1]]
+    if (words[-1] in _COUNTED_KINDS or words[-1] in _KIND_WORDS) and len(words) > 2:
+        if registry.find_area(words[-2]) is None:
+            nouns.append(words[-2])
+    return [
+        noun
+        for noun in nouns
+        if len(noun) > 3 and noun not in _NO_NAME_WORDS and not _said_elsewhere(registry, entity, noun)
+    ]
+
+
+def _said_elsewhere(registry: Registry, entity: Entity, noun: str) -> bool:
     for other in registry:
         if other.device_name == entity.device_name and other.device_name and other.component != entity.component:
             continue  # the floodlight's own motion mode and on time do not make "floodlight" shared
         if other is not entity and any(noun in normalize_name(n).split() for n in other.names):
-            return None
-    return noun
+            return True
+    return False
 
 
 _HEATED_ON_THEIR_OWN = frozenset({"immersion", "towel rail", "underfloor", "patio"})
@@ -532,6 +608,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "boot": ("trunk",),
     "trunk": ("boot",),
     "panoramic roof": ("sunroof",),
+    **{f"{volts}v": (f"{volts} volt", f"{volts} volts") for volts in ("5", "12", "24", "230", "240")},
 }
 """Everyday words for what a device's name says another way ("the telly" for the "TV Plug")."""
 
@@ -586,6 +663,19 @@ _LIGHT_SWAPS: dict[str, tuple[str, ...]] = {
 }
 """What else people call a light by the last word of its name ("the bed reading lamp")."""
 
+_NAME_FIRST_KINDS = frozenset({"strip", "light", "lamp", "fan", "heater", "blind", "socket", "plug", "spots"})
+_PERSONS_DEVICE = re.compile(
+    r"(?<!^)\b([A-Z]\w+)['’]s (?:\w+ ){0,2}(?:lights?|lamps?|heater|radiator|fan|tv|telly|plug|blind|blinds|room)\b"
+)
+"""A person by name (capitalised) and their device: "Jake's light", "turn off Priya's lamp"."""
+_NOT_OWNERS = frozenset(
+    "it that what there here let he she who how where everything nothing everyone somebody someone one today "
+    "tonight tomorrow everybody".split()
+)
+"""Words before "'s" that are a contraction ("it's", "that's"), never someone whose device it is."""
+_ZONE_WORDS = frozenset({"climate", "zone", "side", "temperature", "hvac", "ac"})
+"""What a car's climate zone is called after its seat: "the driver climate", "the driver side"."""
+_SEAT_WORDS = frozenset({"driver", "passenger", "rear", "front", "left", "right"})
 _SIDE_WORDS = frozenset({"left", "right", "front", "rear", "back", "middle", "centre", "center"})
 _OVERHEAD = re.compile(r"\b(?:ceiling|main|overhead|pendant)\b")
 

@@ -397,3 +397,69 @@ def test_a_remark_beside_a_new_value_and_a_noun_after_a_name() -> None:
     assert _published(kitchenette, "too bright, back to 40") == [("c/strip/brightness", "40"), ("c/strip", "ON")]
     assert _published(kitchenette, "turn on the heated windshield wipers") == []
     assert _published(kitchenette, "turn on the windshield please") == [("c/defrost", "ON")]
+
+
+def test_whose_device_it_is_and_a_terse_setting_after_one_device() -> None:
+    """ "Tom's lamp" is the lamp in Tom's room; "Jake's light", where Jake has none, is nothing
+    (not the room's lights); "the extractor" is the "Kitchen Extractor Fan"; "full brightness"
+    right after the desk lamp was set is the desk lamp, not every light of the office."""
+    brain = _lights_and_switches([
+        ("light", "toms_lamp", "Tom's Desk Lamp", "Tom's Room"),
+        ("light", "toms_ceiling", "Tom's Room Ceiling Light", "Tom's Room"),
+        ("light", "lounge", "Living Room Light", "Living Room"),
+        ("switch", "heater", "Ben's Heater Plug", "Ben's Room", "Heater"),
+        ("fan", "extractor", "Kitchen Extractor Fan", "Kitchen"),
+        ("light", "desk", "Desk Lamp", "Office"),
+        ("light", "office_ceiling", "Office Ceiling", "Office"),
+    ])
+    lounge = brain.conversation("Living Room")
+    assert _published(lounge, "turn off Tom's lamp") == [("c/toms_lamp", "OFF")]
+    assert _published(lounge, "and his ceiling light too") == [("c/toms_ceiling", "OFF")]
+    assert _published(lounge, "turn off Jake's light") == []
+    assert _published(lounge, "turn Ben's heater on") == [("c/heater", "ON")]
+    assert _published(brain.conversation("Kitchen"), "turn on the extractor") == [("c/extractor", "ON")]
+    office = brain.conversation("Office")
+    assert _published(office, "turn on the desk lamp") == [("c/desk", "ON")]
+    assert _published(office, "lights off") == [("c/desk", "OFF"), ("c/office_ceiling", "OFF")]
+
+
+def test_car_windows_go_down_to_open_and_a_zone_is_said_by_its_seat() -> None:
+    covers = [
+        ("window_rl", "Rear Left Window", "Second Row Left", "window"),
+        ("window_rr", "Rear Right Window", "Second Row Right", "window"),
+        ("partition", "Privacy Partition", "Rear", None),
+    ]
+    messages: list[tuple[str, Any]] = [
+        (f"homeassistant/cover/{object_id}/config",
+         {"name": name, "unique_id": object_id, "command_topic": f"c/{object_id}", "device_class": device_class,
+          "device": {"identifiers": [object_id], "name": name, "suggested_area": area}})
+        for object_id, name, area, device_class in covers
+    ]
+    messages += [
+        ("homeassistant/switch/defrost/config", {"name": "Rear Window", "unique_id": "defrost", "command_topic":
+         "c/defrost", "device": {"identifiers": ["defrost"], "name": "Defrost", "suggested_area": "Cabin"}}),
+        ("homeassistant/climate/driver/config", {"name": "Driver Climate", "unique_id": "driver",
+         "temperature_command_topic": "c/driver/t", "device": {"identifiers": ["cab"], "suggested_area": "Cab"}}),
+        ("homeassistant/climate/passenger/config", {"name": "Passenger Climate", "unique_id": "passenger",
+         "temperature_command_topic": "c/passenger/t", "temp_step": 0.5,
+         "device": {"identifiers": ["cab"], "suggested_area": "Cab"}}),
+    ]
+    brain = _discovered(messages)
+    rear = brain.conversation("Rear")
+    assert _published(rear, "roll down the rear windows") == [("c/window_rl", "OPEN"), ("c/window_rr", "OPEN")]
+    assert _published(rear, "could you lower the partition, please") == [("c/partition", "OPEN")]
+    assert _published(rear, "raise the partition") == [("c/partition", "CLOSE")]
+    cab = brain.conversation("Cab")
+    assert _published(cab, "passenger to 20.5") == [("c/passenger/t", "20.5")]
+    assert _published(cab, "set the driver side to 22") == [("c/driver/t", "22.0")]
+
+
+def test_a_bulb_is_a_light_but_the_room_light_is_every_light_of_the_room() -> None:
+    brain = _lights_and_switches([
+        ("light", "bulb", "Living Room Ceiling Bulb", "Living Room"),
+        ("light", "lamp", "Living Room Lamp", "Living Room"),
+    ])
+    kitchen = brain.conversation("Kitchen")
+    assert _published(kitchen, "turn on the living room light") == [("c/bulb", "ON"), ("c/lamp", "ON")]
+    living = brain.conversation("Living Room")
+    assert _published(living, "turn off the ceiling light") == [("c/bulb", "OFF")]

@@ -181,6 +181,16 @@ def resolve_targets(
         named = _named_like(_match(registry, constraints.without_area(), area_context, intent), said)
         if len(named) == 1 and named[0] not in targets and not any(_shares_a_word(e, said) for e in targets):
             return named
+    here = registry.in_area(area_context) if area_context else []
+    called = _called_the_kind(here, constraints.domains, said)
+    if (
+        called is not None
+        and intent in ("HassTurnOn", "HassTurnOff", "HassToggle")
+        and constraints.name is None
+        and not any(_shares_a_word(e, said) for e in targets)
+    ):
+        # "Turn on the heater" in a room with a radiator and a plug called "Heater": the plug.
+        return [called]
     if targets:
         return targets
     stand_in = _STAND_INS.get(intent or "")
@@ -198,12 +208,6 @@ def resolve_targets(
         home = _match(registry, constraints.without_area(), area_context, intent)
         if stand_in is not None and not home:
             home = _match(registry, constraints.with_stand_in(stand_in).without_area(), area_context, intent)
-        here = registry.in_area(area_context) if area_context else []
-        called = _called_the_kind(here, constraints.domains, said)
-        if called is not None and intent in ("HassTurnOn", "HassTurnOff", "HassToggle"):
-            # "Turn on the fan" in a bathroom whose extractor fan is a plain switch: that switch,
-            # not the bedroom's fan across the house.
-            return [called]
         if len(home) > 1:
             # "Unlock the doors" in a car with "Door Locks" and a "Glovebox": the one named for
             # what was said.

@@ -130,6 +130,8 @@ class _SlotLists:
     """Every word of every name, area and floor: words the fuzzy pass never takes as misheard."""
     fuzzy: dict[str, dict[str, str]] = field(default_factory=dict)
     """Per fuzzy slot: normalized, space-free spoken form -> the list value to say instead."""
+    owners: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Each name (a list value) -> the unique ids of the devices that have it."""
 
 
 class TemplateMatcher:
@@ -343,7 +345,7 @@ class TemplateMatcher:
                             # word the house uses elsewhere was said, not misheard ("sun roof" is
                             # still "sunroof").
                             continue
-                        if any(is_number_word(w) and _squash(w) not in kept for w in said):
+                        if any(is_number_word(w) and w not in normalize_name(replacement).split() for w in said):
                             # "the dome light at 50%" is not a misheard "Dome Light": a number
                             # said is a value, unless the name has it ("zone 2").
                             continue
@@ -374,14 +376,25 @@ class TemplateMatcher:
         if not ranked or ranked[0][1] < self._fuzzy_min_score:
             return None
         best_key, best_score, _ = ranked[0]
+
+        def owner(key: str) -> frozenset[str]:
+            return self._slot_lists.owners.get(choices[key], frozenset({choices[key]})) if slot == "name" else (
+                frozenset({choices[key]}))
+
         for other_key, other_score, _ in ranked[1:]:
-            if choices[other_key] == choices[best_key]:
+            if owner(other_key) == owner(best_key):
+                # Another name of the same device ("charge", "ev charger") is no rival.
                 continue
             if best_score - other_score < self._fuzzy_min_margin:
                 _LOGGER.debug("Fuzzy %s %r is ambiguous: %r or %r", slot, spoken, best_key, other_key)
                 return None
             break
-        return choices[best_key]
+        # Of that device's names, one that keeps the house's words that were said: "the charger"
+        # is the "EV Charger", not its select's other name "Charge".
+        house_words = [w for w in said if w in self._slot_lists.vocabulary]
+        same = [key for key, _, _ in ranked if owner(key) == owner(best_key)]
+        keeping = [key for key in same if all(w in normalize_name(choices[key]).split() for w in house_words)]
+        return choices[keeping[0] if keeping else best_key]
 
 
 @dataclass(frozen=True)
@@ -585,12 +598,14 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
     presets: dict[str, str] = {}
     humidifier_modes: dict[str, str] = {}
     fan_speeds: dict[str, str] = {}
+    owners: dict[str, set[str]] = {}
     for entity in registry:
         context = _name_context(entity)
         for name in (*entity.names, *registry.other_names(entity)):
             name = name.strip()
             if name:
                 name_tuples.append((name, name, context))
+                owners.setdefault(name, set()).add(entity.unique_id)
 
         if entity.component == "button":
             button_commands += [(n, n, context) for n in registry.other_names(entity) if " the " in n]
@@ -663,6 +678,7 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
         vocabulary=vocabulary,
         fuzzy=fuzzy,
         fuzzy_words=fuzzy_words,
+        owners={name: frozenset(ids) for name, ids in owners.items()},
     )
 
 
