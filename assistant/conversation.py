@@ -64,6 +64,8 @@ _FOR_WHOM = re.compile(
 """"Turn on the seat heaters for the kids in the second row", "close the sunshade for the kids in
 the back the sun is in their eyes": for whom is said, not where."""
 _TOO = re.compile(r"[\s,]+(?:too|also)[\s.!]*$", re.IGNORECASE)
+_A_PIECE = re.compile(r"\ba (?:piece|peace)\b", re.IGNORECASE)
+""""Open the window a piece" (or, misheard, "a peace"): a bit."""
 _LIGHT_KIND = re.compile(r"\b(?:lights?|lamps?|bulbs?|lighting|spots?|strips?|everything|all)\b")
 _AS_WELL = re.compile(r"[\s,]+as well(?:[\s,]+please)?[\s.!]*$", re.IGNORECASE)
 """"The heater as well" is "the heater too": the last command again, on another device."""
@@ -273,6 +275,11 @@ class Conversation:
             if clauses:
                 return self._carry_out_clauses(turn, clauses)
             intent = self._after_preamble(text) or self._inline_remark(text)
+        if intent is not None and intent.name == "HassFanSetSpeed" and not intent.targets:
+            # "Set the fan speed to three" in a car whose climate's fan modes are "1" to "5".
+            level = intent.slots.get("percentage")
+            intent = self.templates.match(f"fan level {level}", self.area) if level else None
+            intent = intent if intent is not None and intent.targets else None
         intent = self._understand_loosely(text, words, intent, use_model)
         if intent is None:
             turn.reply = SORRY_NOT_UNDERSTOOD
@@ -975,7 +982,7 @@ _AND_FIRST = re.compile(r"^\s*(?:(?:and|also|plus|then|oh)\b[\s,]*)+", re.IGNORE
 
 _NEW_VALUE = re.compile(
     r"(?:i meant |i said |make (?:that|it|them|those|both) |set (?:it|them|both) to |put (?:it|them|both) (?:on|at|to) "
-    r"|turn (?:it|them) (?:up |down )?to |(?:back |right )?(?:up |down )?to |at )?"
+    r"|turn (?:it|them) (?:up |down )?to |(?:back |right )?(?:up |down )?to |at |and (?:to )?)?"
     r"(halfway|half way|\d+(?:\.\d+)?)(?: ?%| percent| degrees?)?"
     r"(?: please| then| instead)?"
 )
@@ -997,6 +1004,7 @@ _STEP_AFTER_SETTING: dict[str, tuple[str, str, str, float]] = {
     "HassClimateSetTemperature": ("temperature", "HassClimateSetTemperatureRelative", "temperature_step", 1),
     "HassFanSetSpeed": ("percentage", "HassFanSetSpeedRelative", "percentage_step", 10),
     "HassNumberSet": ("value", "HassNumberSetRelative", "value_step", 1),
+    "HassSetVolume": ("volume_level", "HassSetVolumeRelative", "volume_step", 10),
 }
 """After "open my window to 30 percent", "a little more": the relative intent and its usual step."""
 
@@ -1062,6 +1070,7 @@ def _tidy(text: str) -> str:
     after "the rear windows", where it is the place already said)."""
     text = TRAILING_FILLER.sub("", LEADING_FILLER.sub("", text)) or text
     text = _AS_WELL.sub(" too", text)
+    text = _A_PIECE.sub("a bit", text)
     text = _RIGHT_DOWN.sub(r"\1 to", text)
     text = _FOR_WHOM.sub("", text)
     in_the_back = _IN_THE_BACK.search(text)
@@ -1091,6 +1100,9 @@ def _new_value(last: Intent, words: str) -> Intent | None:
             # "Warmer on my side", then "make it twenty four".
             return Intent(absolute, {slot: value}, list(last.targets), source="dialogue")
     kinds = {e.component for e in last.targets}
+    if kinds == {"climate"} and (last.name.startswith("HassClimate") or last.name == "HassTurnOn"):
+        # "AC to cool", then "and 20 degrees".
+        return Intent("HassClimateSetTemperature", {"temperature": value}, list(last.targets), source="dialogue")
     if kinds == {"cover"} and last.name in ("HassTurnOn", "HassTurnOff", "HassSetPositionRelative"):
         return Intent("HassSetPosition", {"position": value}, list(last.targets), source="dialogue")
     if kinds == {"light"} and last.name in ("HassTurnOn", "HassLightSetRelative"):

@@ -309,6 +309,13 @@ class Registry:
                 ):
                     # Not "the van light" when every board's name starts with "Van".
                     derived.append(f"{words[0]} {words[-1]}")
+        if entity.component == "light" and not any(_LIGHT_WORD.search(normalize_name(x)) for x in entity.names):
+            # "The footwell light" for the light "Footwell Ambient": its name, or its first word,
+            # said with "light".
+            for words in (normalize_name(x).split() for x in entity.names):
+                derived.append(f"{' '.join(words)} light")
+                if len(words) > 1 and self.find_area(words[0]) is None:
+                    derived.append(f"{words[0]} light")
         for words in (normalize_name(x).split() for x in entity.names):
             if len(words) == 2 and words[0] in _NAME_FIRST_KINDS and words[1] not in _COUNTED_KINDS:
                 # "The kitchen strip" for "Strip Kitchen": a builder's kind-first name, said the

@@ -35,6 +35,8 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(\d)\s+%", r"\1%"),
         # "dim" heard as "in"/"them"/"then" at the start of a brightness command.
         (r"^(?:in|them|then|den|tim)\s+(the\s+.+\bto\s+\d+\s*(?:%|percent)[.!?]*)$", r"dim \1"),
+        # "Heated seat on tree", "level tree": "three" where a level goes.
+        (r"\b(on|to|at|level)\s+tree[.!?]*$", r"\1 3"),
         # "set" heard as "said"/"sit" at the start of a command.
         (r"^(?:said|sit|sat)\s+(the|my)\b", r"set \1"),
     )
