@@ -289,13 +289,11 @@ class Conversation:
             return turn
         self._misunderstood = False
         intent.text = said
-        if (
-            in_here
-            and self.area
-            and intent.slots.get("name")
-            and intent.targets
-            and not any(_in_area(e, self.area) for e in intent.targets)
-        ):
+        local = [e for e in intent.targets if _in_area(e, self.area)] if in_here and self.area else []
+        if local:
+            # "What's the heating set to in here": this room's heater, not every one of the house.
+            intent = replace(intent, targets=local)
+        elif in_here and self.area and intent.slots.get("name") and intent.targets:
             # "Turn on the telly in here" in the bedroom: not the lounge's telly. (The home's one
             # thermostat still answers "make it 21 in here".)
             turn.intent = intent
@@ -640,6 +638,8 @@ class Conversation:
             return replace(again, source="dialogue", text=text)
         if _COMPARATIVE.fullmatch(words):
             # "warmer", "a bit brighter": the last devices, as if "make it warmer" had been said.
+            # "Little dimmer" is "a little dimmer", a small step, not a plain "dimmer".
+            words = re.sub(r"^(bit|little|touch|tad|little bit) ", r"a \1 ", words)
             words = f"make {'it' if len(last.targets) == 1 else 'them'} {words}"
             text = words
         if words in ("off", "on", "switch off", "switch on", "turn off", "turn on", "back on", "off again", "on again"):
@@ -718,14 +718,18 @@ class Conversation:
             mine = [e for e in self.registry.in_area(self.area) if e.component in components]
             kinds = {_kind_word(e) for e in previous}
             return [e for e in mine if _kind_word(e) in kinds] or mine
-        named = [
-            e
-            for e in entities_named(self.registry, key, self.area)
-            if e.component in components or {e.component, *components} <= _POWERED
-        ]
-        if len(named) > 1 and self.area and key not in self.registry.group_names():
-            # "And the big light": this room's, when several rooms have one.
-            named = [e for e in named if _in_area(e, self.area)] or named
+        rooms = dict.fromkeys(e.area for e in previous if e.area)
+        # "And his ceiling light too" after Tom's lamp: what Tom's room calls its ceiling light.
+        mine = self.registry.room_names(self.area).get(key) if self.area else None
+        said_there = [] if mine else [self.registry.room_names(room).get(key) for room in rooms if room != self.area]
+        named = [e for e in said_there if e is not None] or entities_named(self.registry, key, self.area)
+        named = [e for e in named if e.component in components or {e.component, *components} <= _POWERED]
+        if len(named) > 1 and key not in self.registry.group_names():
+            # "And his ceiling light too" after Tom's lamp: the one in the room just talked about;
+            # else "and the big light": this room's, when several rooms have one.
+            there = [e for e in named if any(e.area and e.area == p.area for p in previous)]
+            here = [e for e in named if self.area and _in_area(e, self.area)]
+            named = there or here or named
         if named:
             return named
         area = self.registry.find_area(re.sub(r"^(the|my) ", "", key))
@@ -1115,18 +1119,22 @@ _DIGITS = {word: digit for digit, word in DIGIT_WORDS.items()}
 
 def _new_option(last: Intent, words: str) -> Intent | None:
     """"Now eco", "back to comfort" after a select was set or asked about: the same select,
-    another option."""
-    selects = [e for e in last.targets if e.component == "select"]
-    if not selects:
-        return None
+    another option; "put it back on auto" after the thermostat's fan was set: its fan mode."""
     spoken = re.sub(
-        r"^(?:now |back to |(?:switch|change|turn|put|set) it (?:to|on) |switch to |go to |to |and |make it "
-        r"|set it to |level )+"
+        r"^(?:now |back to |(?:switch|change|turn|put|set) it (?:back )?(?:to|on) |switch to |go to |to |and "
+        r"|make it |set it to |level )+"
         r"|(?: mode| please| instead)$",
         "",
         words_to_digits(words),
     )
     spoken = _DIGITS.get(spoken, spoken)
+    if last.name == "HassClimateSetFanMode":
+        modes = {normalize_name(str(m)): str(m) for e in last.targets for m in e.config.get("fan_modes") or ()}
+        if spoken in modes:
+            return Intent("HassClimateSetFanMode", {"fan_mode": modes[spoken]}, list(last.targets), source="dialogue")
+    selects = [e for e in last.targets if e.component == "select"]
+    if not selects:
+        return None
     options = {normalize_name(str(o)): str(o) for e in selects for o in e.config.get("options") or ()}
     if spoken not in options:
         return None

@@ -715,7 +715,9 @@ def _entity(
     if unique_id is None:
         suffix = f"{node_id}_{topic_object_id}" if node_id else topic_object_id
         unique_id = f"{component}.{suffix}"
+    where = area if area is not None else device.get("suggested_area")
     name, aliases = _names(config.get("name"), device_name, object_id)
+    aliases += _without_location(name, where)
     device_class = config.get("device_class")
     return Entity(
         unique_id=str(unique_id),
@@ -742,7 +744,24 @@ def _names(entity_name: str | None, device_name: str | None, object_id: str) -> 
     if normalize_name(entity_name).split()[: len(device_words)] == device_words:
         return entity_name, []
     own = normalize_name(entity_name).split()
-    return f"{device_name} {entity_name}", [] if set(own) <= SETTING_WORDS else [entity_name]
+    return f"{device_name} {entity_name}", [] if set(own) <= SETTING_WORDS | _KIND_ONLY else [entity_name]
+
+
+_KIND_ONLY = frozenset(
+    "light lights lamp switch dimmer relay plug socket outlet window lock fan left right front rear middle".split()
+)
+"""An entity's own name that only says what kind of device it is ("Light", "Switch", "Dimmer"
+under Z-Wave JS UI) or which side it is on ("Left" of the "Child Locks") is no name of its own:
+"the light" stays every light of the room, "the left reading light" is not the child lock."""
+
+
+def _without_location(name: str, area: str | None) -> list[str]:
+    """Z-Wave JS UI names devices "<location>-<name>": "Porch-Porch Light Switch" is also the
+    "Porch Light Switch"."""
+    location, dash, rest = name.partition("-")
+    if not dash or not area or normalize_name(location) != normalize_name(area) or not rest.strip():
+        return []
+    return [rest.strip()]
 
 
 def _object_id_from_payload(config: Mapping[str, Any]) -> str | None:

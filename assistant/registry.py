@@ -259,7 +259,12 @@ class Registry:
                     derived += [" ".join([*rest, other]) for other in _LIGHT_SWAPS[last]]
         suffix = _KIND_SUFFIX.get(entity.component)
         if suffix is not None:
-            derived += [suffix.sub("", normalize_name(n)) for n in entity.names if suffix.search(normalize_name(n))]
+            spoken = [normalize_name(n) for n in entity.names]
+            derived += [
+                plain
+                for plain in (suffix.sub("", n) for n in spoken if suffix.search(n))
+                if entity.component != "light" or self.find_area(plain) is None
+            ]
         for n in (normalize_name(x) for x in entity.names):
             # "The left bedside lamp" for "Bedroom Bedside Left", "the rear left reading light" for
             # "Reading Light Rear Left": the side said first, as people do.
@@ -299,8 +304,10 @@ class Registry:
             or any(set(normalize_name(x).split()) - {"light"} <= area_words for x in entity.names)
         ):
             # "The big light": a room's ceiling (main, overhead) light, in British English, or the
-            # light named for the room ("Ben Room Light").
+            # light named for the room ("Ben Room Light"), which is its ceiling light too.
             derived += ["big light", "main light"]
+            if not _OVERHEAD.search(" ".join(normalize_name(x) for x in entity.names)):
+                derived.append("ceiling light")
         if entity.component == "light":
             # "The patio lights" for the "Patio String Lights": the first word and the kind.
             for words in (normalize_name(x).split() for x in entity.names):
@@ -312,15 +319,11 @@ class Registry:
         if entity.component == "light" and not any(_LIGHT_WORD.search(normalize_name(x)) for x in entity.names):
             # "The footwell light" for the light "Footwell Ambient": its name, or its first word,
             # said with "light".
+            # (Home Assistant's sentences already say "the play corner light" for "Play Corner".)
             for words in (normalize_name(x).split() for x in entity.names):
-                derived.append(f"{' '.join(words)} light")
                 if len(words) > 1 and self.find_area(words[0]) is None:
                     derived.append(f"{words[0]} light")
-        for words in (normalize_name(x).split() for x in entity.names):
-            if len(words) == 2 and words[0] in _NAME_FIRST_KINDS and words[1] not in _COUNTED_KINDS:
-                # "The kitchen strip" for "Strip Kitchen": a builder's kind-first name, said the
-                # other way round.
-                derived.append(f"{words[1]} {words[0]}")
+        derived += [v for x in entity.names for v in _kind_last(normalize_name(x))]
         for n in [*(normalize_name(x) for x in entity.names), *derived]:
             for word, others in _SYNONYMS.items():
                 if re.search(rf"\b{word}\b", n):
@@ -533,7 +536,14 @@ def _name_endings(entity: Entity) -> list[str]:
     """Every ending of its names, with its heating said as a heater and a light said as one."""
     endings: list[str] = []
     area = normalize_name(entity.area or "")
-    for name in (normalize_name(n) for n in entity.names):
+    suffix = _KIND_SUFFIX.get(entity.component)
+    names = [normalize_name(n) for n in entity.names]
+    # "The fan light" for the "Family Room Fan Light Dimmer": its name without the word for its kind.
+    stripped = [suffix.sub("", n) for n in names if suffix is not None and suffix.search(n)]
+    # Not "the family room lights" for the "Family Room Dimmer" alone: that is every light there.
+    names += [n for n in stripped if " " in n and set(n.split()) - set(area.split())]
+    names += [v for n in names for v in _kind_last(n)]
+    for name in names:
         if area and name.endswith(" " + area):
             # "Reading Light Rear Left" in the Rear Left seat is "my reading light" there.
             endings.append(name[: -len(area) - 1])
@@ -559,6 +569,18 @@ def _name_endings(entity: Entity) -> list[str]:
                 # the "Living Room Lamp": the words are its room's).
                 endings += [f"{rest} {other}" for other in _LIGHT_SWAPS[words[-1]]]
     return [n for n in dict.fromkeys(endings) if n not in _KIND_WORDS and len(n.split()[0]) > 1]
+
+
+def _kind_last(name: str) -> list[str]:
+    """A builder's kind-first name said the other way round: "Strip Kitchen" is the "kitchen
+    strip", "Light Reading Row 2 Left" the "reading light row 2 left" and the "left reading light"."""
+    words = name.split()
+    if len(words) < 2 or words[0] not in _NAME_FIRST_KINDS or words[1] in _COUNTED_KINDS:
+        return []
+    turned = [words[1], words[0], *words[2:]]
+    sides = [w for w in words[2:] if w in _SIDE_WORDS]
+    plain = [f"{words[1]} {words[0]}"]
+    return [" ".join(turned), *plain, *([f"{' '.join(sides)} {words[1]} {words[0]}"] if sides else [])]
 
 
 def _unique_nouns(registry: Registry, entity: Entity) -> list[str]:
@@ -644,6 +666,7 @@ _KIND_SUFFIX: dict[str, re.Pattern[str]] = {
     "cover": re.compile(r" (?:cover|lid)$"),
     "lock": re.compile(r" (?:smart )?lock$"),
     "switch": re.compile(r" (?:switch|plug|smart plug|socket|relay|outlet)$"),
+    "light": re.compile(r" (?:dimmer|switch|relay)$"),
 }
 
 _LIGHT_WORD = re.compile(r"\b(?:lights?|lamps?|bulbs?|lighting|led|leds|strip)\b")

@@ -463,3 +463,37 @@ def test_a_bulb_is_a_light_but_the_room_light_is_every_light_of_the_room() -> No
     assert _published(kitchen, "turn on the living room light") == [("c/bulb", "ON"), ("c/lamp", "ON")]
     living = brain.conversation("Living Room")
     assert _published(living, "turn off the ceiling light") == [("c/bulb", "OFF")]
+
+
+def test_z_wave_js_names_and_entity_names_that_only_say_the_kind() -> None:
+    """Z-Wave JS UI calls a device "Porch-Porch Light Switch" and its entity "Switch"; Zigbee2MQTT
+    a fan's light kit "Light". Neither "Switch" nor "Light" is a name: "the porch light" is the
+    porch's switch, not the bedroom fan's light kit."""
+    brain = _lights_and_switches([
+        ("switch", "porch", "Porch-Porch Light Switch", "Porch", "Switch"),
+        ("light", "fan_light", "Primary Bedroom Ceiling Fan", "Primary Bedroom", "Light"),
+        ("light", "foyer", "Foyer-Foyer Light Dimmer", "Foyer", "Dimmer"),
+    ])
+    assert _published(brain.conversation("Porch"), "turn on the porch light") == [("c/porch", "ON")]
+    assert _published(brain.conversation("Kitchen"), "turn on the foyer light") == [("c/foyer", "ON")]
+    assert _published(brain.conversation("Kitchen"), "turn on the light") == []
+
+
+def test_in_here_keeps_a_question_to_the_room_and_little_is_a_small_step() -> None:
+    heaters = [
+        (f"homeassistant/climate/{room}/config",
+         {"name": None, "unique_id": room, "temperature_command_topic": f"c/{room}/t",
+          "temperature_state_topic": f"s/{room}/t", "device": {"identifiers": [room], "name": f"{room} Heater",
+                                                               "suggested_area": room}})
+        for room in ("Snug", "Lounge")
+    ]
+    dimmer = ("homeassistant/light/chandelier/config",
+              {"name": "Chandelier", "unique_id": "chandelier", "command_topic": "c/chandelier",
+               "brightness_command_topic": "c/chandelier/b", "brightness_scale": 100,
+               "device": {"identifiers": ["chandelier"], "suggested_area": "Lounge"}})
+    brain = _discovered([*heaters, ("s/Snug/t", 18), ("s/Lounge/t", 19), dimmer])
+    lounge = brain.conversation("Lounge")
+    assert _published(lounge, "what's the heating set to in here") == []
+    assert _published(lounge, "can you make it a degree warmer") == [("c/Lounge/t", "20.0")]
+    assert _published(lounge, "set the chandelier to 40 percent") == [("c/chandelier/b", "40"), ("c/chandelier", "ON")]
+    assert _published(lounge, "little dimmer") == [("c/chandelier/b", "30"), ("c/chandelier", "ON")]

@@ -167,7 +167,9 @@ def _read(words: str, registry: Registry) -> _Reading | None:
         words, registry
     ):
         kind = "light"
-        target = f"the lights in the {normalize_name(area)}" if area else "the lights"
+        # "The lamp by the sofa" is a lamp, not every light of the room.
+        noun = "lamp" if re.search(r"\blamp\b", words) else "lights"
+        target = f"the {noun} in the {normalize_name(area)}" if area else f"the {noun}"
     else:
         return None
 
