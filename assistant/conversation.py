@@ -301,6 +301,26 @@ class Conversation:
             return turn
         return self._carry_out(turn, self._same_zone(intent, normalize_name(said)))
 
+    def _same_kind_as_last(self, intent: Intent | None) -> Intent | None:
+        """ "Set the blind to 30 percent" right after "close the roof blind", from a seat with no
+        blind of its own: the blind just closed."""
+        context = self._context
+        if (
+            intent is None
+            or intent.targets
+            or intent.slots.get("name")
+            or not intent.slots.get("device_class")
+            or context is None
+            or self._expired(context.at, self.settings.context_seconds)
+        ):
+            return None
+        domain, device_class = intent.slots.get("domain"), str(intent.slots["device_class"])
+        alike = {device_class} | ({"blind", "shade"} if device_class in ("blind", "shade") else set())
+        last = context.intent.targets
+        if last and all(e.component == domain and (e.device_class or device_class) in alike for e in last):
+            return replace(intent, targets=list(last), source="dialogue")
+        return None
+
     def _same_zone(self, intent: Intent, words: str) -> Intent:
         """ "Fan on high" right after "set the front left climate to 19.5", in a front with two
         zones: the zone just set, not both; "full brightness" right after the desk lamp was set:
@@ -345,7 +365,7 @@ class Conversation:
         if intent is None or not intent.targets:
             # "A bit brighter" in the car matches the driver's zone's lights, which it has none
             # of: the last devices are what was meant.
-            intent = self._follow_up(text, words) or intent
+            intent = self._follow_up(text, words) or self._same_kind_as_last(intent) or intent
         if intent is None:
             intent = self._compound(text)
         if intent is None and _AND_FIRST.match(text):

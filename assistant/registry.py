@@ -592,13 +592,17 @@ def _unique_nouns(registry: Registry, entity: Entity) -> list[str]:
         return []
     nouns = [] if words[-1] in _AREA_KIND_WORDS else [words[-1]]
     if (words[-1] in _COUNTED_KINDS or words[-1] in _KIND_WORDS) and len(words) > 2:
-        if registry.find_area(words[-2]) is None:
+        if registry.find_area(words[-2]) is None and words[-2] not in _NOT_NOUNS:
             nouns.append(words[-2])
     return [
         noun
         for noun in nouns
         if len(noun) > 3 and noun not in _NO_NAME_WORDS and not _said_elsewhere(registry, entity, noun)
     ]
+
+
+_NOT_NOUNS = frozenset("night day morning evening main big small little new old top bottom side back front".split())
+"""Words before a kind that say what sort it is, never a name alone ("night night" is bedtime)."""
 
 
 def _said_elsewhere(registry: Registry, entity: Entity, noun: str) -> bool:

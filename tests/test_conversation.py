@@ -497,3 +497,20 @@ def test_in_here_keeps_a_question_to_the_room_and_little_is_a_small_step() -> No
     assert _published(lounge, "can you make it a degree warmer") == [("c/Lounge/t", "20.0")]
     assert _published(lounge, "set the chandelier to 40 percent") == [("c/chandelier/b", "40"), ("c/chandelier", "ON")]
     assert _published(lounge, "little dimmer") == [("c/chandelier/b", "30"), ("c/chandelier", "ON")]
+
+
+def test_night_night_is_bedtime_and_the_blind_just_closed_is_the_blind() -> None:
+    blind = {"name": None, "unique_id": "roof_blind", "device_class": "shade", "command_topic": "c/blind",
+             "set_position_topic": "c/blind/pos", "position_topic": "s/blind/pos",
+             "device": {"identifiers": ["roof_blind"], "name": "Roof Blind", "suggested_area": "Cabin"}}
+    brain = _discovered([
+        ("homeassistant/cover/roof_blind/config", blind),
+        ("homeassistant/light/night/config", {"name": None, "unique_id": "night", "command_topic": "c/night",
+                                               "device": {"identifiers": ["night"], "name": "Night Light",
+                                                          "suggested_area": "Bedroom 2"}}),
+    ])
+    assert _published(brain.conversation("Bedroom 2"), "night night") == []
+    passenger = brain.conversation("Front Passenger")
+    assert _published(passenger, "close the roof blind") == [("c/blind", "CLOSE")]
+    assert _published(passenger, "set the blind to 30 percent") == [("c/blind/pos", "30")]
+    assert _published(passenger, "open it a bit more") == [("c/blind/pos", "40")]

@@ -316,6 +316,11 @@ class TemplateMatcher:
             result = self._recognize(corrected, context)
             if result is None:
                 continue
+            if result.intent.name == "HassTurnOn" and normalize_name(corrected) in {
+                normalize_name(c.replacement) for c in corrections
+            }:
+                # A name alone turns the device on; "night night" is no misheard "Night Light".
+                continue
             used = {normalize_name(str(e.value)) for e in result.entities_list if e.name in _FUZZY_SLOTS}
             if all(normalize_name(c.replacement) in used for c in corrections):
                 _LOGGER.debug("Fuzzy match: %r heard as %r", text, corrected)
