@@ -404,7 +404,9 @@ class Registry:
         area_words |= {normalize_name(floor) for floor in self.floors}
         groups: dict[str, list[Entity]] = {}
         for entity in self:
-            for name in {normalize_name(n) for n in entity.names}:
+            spoken = {normalize_name(n) for n in entity.names}
+            spoken |= {v for n in list(spoken) for v in _kind_last(n)}
+            for name in {_without_trailing_side(n) for n in spoken} | spoken:
                 *modifiers, kind = name.split() or [""]
                 plural = _PLURALS.get(kind)
                 if plural is None:
@@ -569,6 +571,16 @@ def _name_endings(entity: Entity) -> list[str]:
                 # the "Living Room Lamp": the words are its room's).
                 endings += [f"{rest} {other}" for other in _LIGHT_SWAPS[words[-1]]]
     return [n for n in dict.fromkeys(endings) if n not in _KIND_WORDS and len(n.split()[0]) > 1]
+
+
+def _without_trailing_side(name: str) -> str:
+    """ "Sliding Door Left" -> "sliding door", "Seat Heater Row 2 Left" -> "seat heater": the name
+    without the side, row or seat code it ends in, for "the sliding doors", "the seat heaters"."""
+    words = name.split()
+    while len(words) > 1 and (words[-1] in _SIDE_WORDS or words[-1].isdigit() or words[-1] == "row"
+                              or _SEAT_CODE.fullmatch(words[-1])):
+        words.pop()
+    return " ".join(words)
 
 
 def _kind_last(name: str) -> list[str]:

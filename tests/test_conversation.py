@@ -514,3 +514,20 @@ def test_night_night_is_bedtime_and_the_blind_just_closed_is_the_blind() -> None
     assert _published(passenger, "close the roof blind") == [("c/blind", "CLOSE")]
     assert _published(passenger, "set the blind to 30 percent") == [("c/blind/pos", "30")]
     assert _published(passenger, "open it a bit more") == [("c/blind/pos", "40")]
+
+
+def test_names_ending_in_a_side_make_a_group_and_the_speakers_row_keeps_its_own() -> None:
+    brain = _lights_and_switches([
+        ("cover", "slide_l", "Sliding Door Left", "Middle Row"),
+        ("cover", "slide_r", "Sliding Door Right", "Middle Row"),
+        ("light", "read_2l", "Light Reading Row 2 Left", "Middle Row"),
+        ("light", "read_2r", "Light Reading Row 2 Right", "Middle Row"),
+        ("light", "read_3", "Light Reading Row 3", "Back Row"),
+    ])
+    driver = brain.conversation("Driver")
+    assert _published(driver, "close the sliding doors") == [("c/slide_l", "CLOSE"), ("c/slide_r", "CLOSE")]
+    assert _published(driver, "turn on the reading lights") == [
+        ("c/read_2l", "ON"), ("c/read_2r", "ON"), ("c/read_3", "ON")
+    ]
+    middle = brain.conversation("Middle Row")
+    assert _published(middle, "turn off the reading lights") == [("c/read_2l", "OFF"), ("c/read_2r", "OFF")]

@@ -330,7 +330,10 @@ def _filter_by_name(
         return by_alias
     group = registry.group_names().get(key)
     if group:
-        return [e for e in pool if e in group]
+        members = [e for e in pool if e in group]
+        # "Turn on the reading lights" in the middle row, which has two of them: those two.
+        local = [e for e in members if area_context and normalize_name(e.area or "") == normalize_name(area_context)]
+        return local if len(local) > 1 else members
     in_house = registry.house_room_names().get(key)
     return [e for e in pool if e is in_house or key in registry.other_names(e)]
 
