@@ -508,6 +508,14 @@ def test_night_night_is_bedtime_and_the_blind_just_closed_is_the_blind() -> None
         ("homeassistant/light/night/config", {"name": None, "unique_id": "night", "command_topic": "c/night",
                                                "device": {"identifiers": ["night"], "name": "Night Light",
                                                           "suggested_area": "Bedroom 2"}}),
+        ("homeassistant/cover/rear_blind/config", {**blind, "unique_id": "rear_blind", "command_topic": "c/rear",
+                                                    "set_position_topic": "c/rear/pos",
+                                                    "device": {"identifiers": ["rear_blind"], "name": "Rear Blind",
+                                                               "suggested_area": "Rear"}}),
+        # The passenger's seat has devices of its own, none of them a blind.
+        ("homeassistant/light/reading/config", {"name": None, "unique_id": "reading", "command_topic": "c/reading",
+                                                 "device": {"identifiers": ["reading"], "name": "Reading Light",
+                                                            "suggested_area": "Front Passenger"}}),
     ])
     assert _published(brain.conversation("Bedroom 2"), "night night") == []
     passenger = brain.conversation("Front Passenger")

@@ -332,7 +332,7 @@ def _filter_by_name(
     if group:
         members = [e for e in pool if e in group]
         # "Turn on the reading lights" in the middle row, which has two of them: those two.
-        local = [e for e in members if area_context and normalize_name(e.area or "") == normalize_name(area_context)]
+        local = [e for e in members if _same_area(e.area, area_context)]
         return local if len(local) > 1 else members
     in_house = registry.house_room_names().get(key)
     return [e for e in pool if e is in_house or key in registry.other_names(e)]
