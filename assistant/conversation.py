@@ -22,6 +22,7 @@ from assistant.nlu.colors import color_name_to_rgb
 from assistant.nlu.numbers import DIGIT_WORDS, words_to_digits
 from assistant.nlu.paraphrase import COMPONENTS as PARAPHRASE_COMPONENTS
 from assistant.nlu.paraphrase import paraphrase
+from assistant.nlu.politeness import unwrap
 from assistant.nlu.replies import confirmation_question, reply_for
 from assistant.nlu.targets import entities_named
 from assistant.nlu.types import Action, ActionError, Intent
@@ -42,14 +43,16 @@ TIMER_INTENTS = {"HassStartTimer", "HassCancelTimer", "HassCancelAllTimers", "Ha
 FILLERS = re.compile(r"\b(again|too|as well|also|please|now|then|both|back)\b", re.IGNORECASE)
 
 LEADING_FILLER = re.compile(
-    r"^\s*(?:(?:ok|okay|so|um+|uh+|er+m?|m+|hmm+|well|hey|hi|hello(?: there)?|(?:good )?(?:morning|afternoon|evening)"
+    r"^\s*(?:(?:ok|okay|so|um+|uh+|er+m?|m+|hmm+|well|hey|hi|hello(?: there)?|good (?:morning|afternoon|evening)"
+    r"|(?:morning|afternoon|evening)(?![\s,]+(?:scene|mode|routine|lights?)\b)"
     r"|excuse me|alright|all right|nabu|jarvis|mycroft|alexa|actually|in fact|just|oh|wait|no wait|sorry"
     r"|never mind|nevermind|no|maybe|perhaps|about|around|thanks|thank you|you can|only|fine|at least|right"
     r"|(?:can|could|would|will) you(?: please)?(?! be\b| mind\b| kindly\b))\b[\s,.!]*)+",
     re.IGNORECASE,
 )
 TRAILING_FILLER = re.compile(
-    r"(?:[\s,]+(?:instead|then|after all|first|anyway|again|for me|please|completely|fully"
+    r"(?:[\s,]+(?:instead|then|after all|first|anyway|again|for me|please|completely|fully|actually"
+    r"|at the moment|right now"
     r"|all the way|if it s no trouble|if it's no trouble|just in case|though"
     r"|thank you(?: ever so much)?"
     r"|for (?:the |my |your |our )?(?:baby|kids|children|boys|girls|her|him|them|dog|dogs|cat|mom|mum|dad"
@@ -69,6 +72,15 @@ _A_PIECE = re.compile(r"\ba (?:piece|peace)\b", re.IGNORECASE)
 _LIGHT_KIND = re.compile(r"\b(?:lights?|lamps?|bulbs?|lighting|spots?|strips?|everything|all)\b")
 _AS_WELL = re.compile(r"[\s,]+as well(?:[\s,]+please)?[\s.!]*$", re.IGNORECASE)
 """"The heater as well" is "the heater too": the last command again, on another device."""
+_AS_BRIGHT_AS_IT_GOES = re.compile(
+    r"\b(?:make|turn|put|set|get) (.+?)(?: (?:right |all the way )?up)? "
+    r"(?:as bright as (?:it goes|possible|it can go|it will go|it ll go|you can)"
+    r"|(?:to |at |on )?full brightness|fully bright|(?:to |at |on )?maximum brightness)(?=[\s,.!?]|$)",
+    re.IGNORECASE,
+)
+""""Make it as bright as it goes", "put the lamp on full brightness": at its brightest."""
+_TURN_LIKE = re.compile(r"\b(?:pop|bump|knock|nudge|kick|whack) (it|them|that|the [\w ]+?) (up|down)\b", re.IGNORECASE)
+""""Pop it up to twenty two", "knock the heating down a bit": turn it up, turn it down."""
 _RIGHT_DOWN = re.compile(r"\b(?:right|all the way|way) (down|up) to\b", re.IGNORECASE)
 """"Dim it right down to 20 percent", "crank it all the way up to 35": down to, up to."""
 _IN_THE_BACK = re.compile(r"[\s,]+in the back[\s.!]*$", re.IGNORECASE)
@@ -289,6 +301,12 @@ class Conversation:
             return turn
         self._misunderstood = False
         intent.text = said
+        if intent.name == "HassStopCover" and "name" not in intent.slots:
+            # "Stop the window" while the passenger's window is opening: that one, not the driver's.
+            kind = intent.slots.get("device_class")
+            moving = [e for e in self._moving_covers() if kind is None or e.device_class == kind]
+            if moving:
+                intent = replace(intent, targets=moving)
         local = [e for e in intent.targets if _in_area(e, self.area)] if in_here and self.area else []
         if local:
             # "What's the heating set to in here": this room's heater, not every one of the house.
@@ -344,8 +362,9 @@ class Conversation:
             return replace(intent, targets=last)
         return intent
 
-    def _understand_strictly(self, text: str, words: str) -> Intent | None:
-        """Templates, then follow-ups on the last turn, then one action on several named devices."""
+    def _understand_strictly(self, text: str, words: str, joined: bool = False) -> Intent | None:
+        """Templates, then follow-ups on the last turn, then one action on several named devices.
+        `joined`: said again with "and" before it, so not once more."""
         tidy = _tidy(text)
         if tidy != text:
             text, words = tidy, normalize_name(tidy)
@@ -373,7 +392,16 @@ class Conversation:
             # the floor lamp" alone repeats the last command, so it is not one.
             rest = _AND_FIRST.sub("", text)
             if not self._names_only(rest):
-                intent = self._understand_strictly(rest, normalize_name(rest))
+                intent = self._understand_strictly(rest, normalize_name(rest), joined=True)
+        if intent is None and self._nothing_talked_about():
+            # "Warmer please", "set it to 14 degrees" with nothing said before: the climate here.
+            if _WARMER.fullmatch(words):
+                intent = self.templates.match(f"make it {words}", self.area)
+            elif _IT_DEGREES.search(text):
+                intent = self.templates.match(_IT_DEGREES.sub(r"\1 the temperature \2", text), self.area)
+        if intent is None and not joined and _TOO.search(text) and not _AND_FIRST.match(text):
+            # "The passenger one too", "passenger side as well": "and the passenger side too".
+            intent = self._understand_strictly(f"and {text}", f"and {words}", joined=True)
         return intent
 
     def _asked_about(self, intent: Intent) -> bool:
@@ -754,7 +782,18 @@ class Conversation:
             return named
         area = self.registry.find_area(re.sub(r"^(the|my) ", "", key))
         if area is not None:
-            return [e for e in self.registry.in_area(area) if e.component in components]
+            there = [e for e in self.registry.in_area(area) if e.component in components]
+            if len(there) > 1 and re.search(r"\bone$", normalize_name(spoken)):
+                # "And the hall one" after the porch light, both in the hall: its Hall Light.
+                kinds = {_kind_word(e) for e in previous}
+                titled = [e for e in there if _kind_word(e) in kinds
+                          and normalize_name(e.name) == f"{normalize_name(area)} {_kind_word(e)}"]
+                return titled if len(titled) == 1 else []
+            if len(there) > 1 and components <= {"number", "select"}:
+                # "Now the rear left" after the seat ventilation: its ventilation, not its heating.
+                kinds = {_kind_word(e) for e in previous}
+                return [e for e in there if _kind_word(e) in kinds]
+            return there
         place, _, kind = re.sub(r"^(the|my) ", "", key).rpartition(" ")
         area = self.registry.find_area(place) if place else None
         if area is not None and kind in (*_KIND_COMPONENTS, "fan", "side", "seat", "zone", "climate"):
@@ -901,6 +940,10 @@ class Conversation:
             return str(err)
         return SORRY_NOT_UNDERSTOOD
 
+    def _nothing_talked_about(self) -> bool:
+        context = self._context
+        return context is None or self._expired(context.at, self.settings.context_seconds)
+
     def _expired(self, at: float, seconds: float) -> bool:
         return self._clock() - at > seconds
 
@@ -966,8 +1009,12 @@ _INLINE_PREAMBLE = re.compile(
 )
 """A complaint said before the command: "its freezing switch my climate to heat"."""
 
-_INLINE_REMARK = re.compile(r"\s(?:it s|its|it is|the \w+ is|he s|she s|they re|theyre)\b.*$")
-"""A remark said after the command: "close them again its too loud"."""
+_INLINE_REMARK = re.compile(
+    r"\s(?:it s|its|it is|the \w+ is|he s|she s|they re|theyre|now that|because|cause|since|so that|so (?:i|we) can"
+    r"|(?:i|we) (?:need|have) to|i can t|i think|we re|i ve|we ve|i m)\b.*$"
+)
+"""A remark said after the command: "close them again its too loud", "close it again now that
+the car's out", "open the garage i need to get the car out"."""
 
 _PRONOUN = re.compile(r"\b(?:it|them|that|those|this|these|they)\b(?! s\b)")
 """"It", "them", "that" for the last devices; "it's", "that's lovely" are remarks, not about them."""
@@ -1005,9 +1052,9 @@ _KIND_COMPONENTS = {
 _AND_FIRST = re.compile(r"^\s*(?:(?:and|also|plus|then|oh)\b[\s,]*)+", re.IGNORECASE)
 
 _NEW_VALUE = re.compile(
-    r"(?:i meant |i said |make (?:that|it|them|those|both) |set (?:it|them|both) to |put (?:it|them|both) (?:on|at|to) "
+    r"(?:(?:and )?now |then )?(?:i meant |i said |make (?:that|it|them|those|both) |set (?:it|them|both) to |put (?:it|them|both) (?:on|at|to) "
     r"|turn (?:it|them) (?:up |down )?to |(?:back |right )?(?:up |down )?to |at |and (?:to )?)?"
-    r"(halfway|half way|\d+(?:\.\d+)?)(?: ?%| percent| degrees?)?"
+    r"(halfway|half way|half|\d+(?:\.\d+)?)(?: ?%| percent| degrees?)?"
     r"(?: please| then| instead)?"
 )
 """A new value alone, correcting the last setting: "no, twenty", "actually just halfway", "to 30 percent"."""
@@ -1016,6 +1063,8 @@ _COMPARATIVE = re.compile(
     r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) )?(?:brighter|dimmer|darker|warmer|cooler|colder|hotter"
     r"|faster|slower|louder|quieter|higher|lower)(?: please| still| again)?"
 )
+_WARMER = re.compile(r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) )?(?:warmer|cooler|colder|hotter)")
+_IT_DEGREES = re.compile(r"\b(set|put|turn|make) it ((?:up |down )?to \d+(?:\.\d+)? ?(?:degrees?|°))", re.IGNORECASE)
 _MORE = re.compile(r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) |some |even |a little )?more(?: please| still)?"
                    r"|again|once more|one more time|further|(?:one|a) more (?:degree|notch|step)"
                    r"|another (?:degree|notch|step)|(?:one|a) (?:degree|notch|step) more")
@@ -1092,10 +1141,13 @@ def _tidy(text: str) -> str:
     "its freezing" before "switch my climate to heat", "for the kids in the back", "right" in
     "right down to"; "in the back"
     after "the rear windows", where it is the place already said)."""
+    text = unwrap(text)
     text = TRAILING_FILLER.sub("", LEADING_FILLER.sub("", text)) or text
     text = _AS_WELL.sub(" too", text)
     text = _A_PIECE.sub("a bit", text)
     text = _RIGHT_DOWN.sub(r"\1 to", text)
+    text = _AS_BRIGHT_AS_IT_GOES.sub(r"set \1 to max", text)
+    text = _TURN_LIKE.sub(r"turn \1 \2", text)
     text = _FOR_WHOM.sub("", text)
     in_the_back = _IN_THE_BACK.search(text)
     if in_the_back and _REAR_SAID.search(text[: in_the_back.start()]):
@@ -1114,6 +1166,8 @@ def _new_value(last: Intent, words: str) -> Intent | None:
     said = _NEW_VALUE.fullmatch(words_to_digits(words))
     if said is None:
         return None
+    if said.group(1).startswith("half") and any(e.component == "climate" for e in last.targets):
+        return None  # half of a brightness or an opening, never of a temperature
     number = 50.0 if said.group(1).startswith("half") else float(said.group(1))
     value: float | int = int(number) if number.is_integer() else number
     setting = _STEP_AFTER_SETTING.get(last.name)

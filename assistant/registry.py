@@ -8,6 +8,7 @@ the config, written with the same keys as a discovery payload. The registry is o
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -416,6 +417,7 @@ class Registry:
                     members = groups.setdefault(plural, [])
                     if entity not in members:
                         members.append(entity)
+                usable: list[str] = []
                 for word in dict.fromkeys(modifiers):
                     # An area's word only when that area has none of the kind: "the rear windows"
                     # of a car whose "Rear" area holds only the partition.
@@ -428,11 +430,17 @@ class Registry:
                     ):
                         continue
                     if word not in ("the", "my", "and"):
+                        usable.append(word)
                         # "Second Row Seats Left Heater": the "seats heaters" and the "seat heaters".
                         for said in dict.fromkeys((word, word[:-1] if len(word) > 3 and word.endswith("s") else word)):
                             members = groups.setdefault(f"{said} {plural}", [])
                             if entity not in members:
                                 members.append(entity)
+                for first, second in itertools.combinations(usable, 2):
+                    # "The rear child locks" of "Rear Left Door Child Lock" and "Rear Right ...".
+                    members = groups.setdefault(f"{first} {second} {plural}", [])
+                    if entity not in members:
+                        members.append(entity)
         kinds: dict[str, list[Entity]] = {}
         for entity in self:
             for name in {v for n in entity.names for v in _heating_variants(normalize_name(n))}:

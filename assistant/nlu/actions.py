@@ -1171,7 +1171,9 @@ _PERCENT_SAID = re.compile(r"%|\bper ?cent\b", re.IGNORECASE)
 def number_value(entity: Entity, intent: Intent) -> float:
     """The value a number entity ends at for HassNumberSet(/Relative) and HassSetVolume(/Relative)."""
     low, high, step = _number_range(entity)
-    if intent.name == "HassNumberSet":
+    if intent.name == "HassNumberSet" and intent.slots.get("value") in ("max", "min"):
+        value = high if intent.slots["value"] == "max" else low
+    elif intent.name == "HassNumberSet":
         value = _slot_number(intent, "value", "value")
     elif intent.name == "HassSetVolume" and not _PERCENT_SAID.search(intent.text) and (low, high) != (0, 100):
         # "Volume to 20" on a car's 0-30 volume is 20, as its display shows; "20 percent" is a share.

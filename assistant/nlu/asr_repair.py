@@ -25,6 +25,15 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bdors\b", "doors"),
         # "set drive mode too normal": "too" before the value of a setting is "to".
         (r"^((?:set|put|turn|switch|change)\b.*\S)\s+too\s+(\S+)$", r"\1 to \2"),
+        # "The hole light", "put the cattle on": a hall and a kettle, never a hole or cattle.
+        (r"\bhole (lights?|lamps?|way|door|heater|radiator)\b", r"hall \1"),
+        (r"\bcattle\b", "kettle"),
+        # "Put the heat pump on to cool", "onto cool": to a mode (a number after it is a level).
+        (r"^((?:put|set|switch|turn)\b.*?)\s+on\s?to\s+(?=[a-z])", r"\1 to "),
+        # "150 km/h", "60 kilometers per hour": the number alone (a speed setting's unit is its own).
+        (r"(\d)\s*(?:km/h|kmh|kph|km an hour|(?:kilomet(?:er|re)s?|miles) (?:per|an) hour|mph)\b", r"\1"),
+        # "Put it at 20% brightness": the brightness is the percent said.
+        (r"(\d)\s*(%|percent) brightness\b", r"\1\2"),
         (r"\blites\b", "lights"),
         (r"\blite\b", "light"),
         (r"\blight's\b", "lights"),

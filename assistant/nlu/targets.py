@@ -106,6 +106,7 @@ _WINDOW_COVERINGS: frozenset[str] = frozenset({"blind", "shade", "curtain", "shu
 """Cover classes that a cover announced without a class may be."""
 
 _ROOF = re.compile(r"roof\b")
+_DOOR = re.compile(r"\bdoors?\b")
 """A sunroof, moonroof or roof, whatever its device class."""
 
 _AREA_IS_NOT_LOCATION: frozenset[str] = frozenset({"HassVacuumCleanArea"})
@@ -295,11 +296,18 @@ def _match(registry: Registry, constraints: _Constraints, area_context: str | No
         if not classed and constraints.device_classes <= _WINDOW_COVERINGS:
             # Zigbee2MQTT's roller blinds announce no device class: "the blinds" are still them.
             classed = [e for e in candidates if e.component == "cover" and e.device_class is None]
+        if not classed and constraints.device_classes == {"door"} and constraints.area is not None:
+            # "Open the door" in the garage: its garage door, announced as a garage, not a door.
+            classed = [e for e in candidates if e.device_class in ("garage", "gate") and _DOOR.search(e.name.lower())]
         if "window" in constraints.device_classes and constraints.name is None:
             # "Close all the windows" leaves the sunroof: a roof announced as a window is not one
             # of the windows people mean.
             classed = [e for e in classed if not any(_ROOF.search(normalize_name(n)) for n in e.names)]
         candidates = classed
+    if constraints.option is not None and constraints.name is None and constraints.area is None and len(candidates) > 1:
+        # "Switch to pulse mode" in the rear left seat: its massage programme, not every seat's;
+        # said where none of them is, it is not known which one.
+        candidates = [e for e in candidates if area_context and _same_area(e.area, area_context)]
     grouped = constraints.name is not None and normalize_name(constraints.name) in registry.group_names()
     if constraints.name is not None and len(candidates) > 1 and not grouped:
         candidates = _disambiguate(candidates, area_context, intent)

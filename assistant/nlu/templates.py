@@ -55,7 +55,7 @@ from rapidfuzz import fuzz, process
 from assistant.nlu.asr_repair import repair
 from assistant.nlu.catalogue import spec
 from assistant.nlu.numbers import DIGIT_WORDS, is_number_word
-from assistant.nlu.targets import INTENT_DOMAINS, resolve_targets
+from assistant.nlu.targets import INTENT_DOMAINS, entities_named, resolve_targets
 from assistant.nlu.types import Intent
 from assistant.registry import Entity, Registry, normalize_name
 
@@ -207,6 +207,8 @@ class TemplateMatcher:
             if repaired != heard:
                 result = self._recognize(repaired, context)
             if result is None:
+                result = self._recognize_placed_twice(repaired, context)
+            if result is None:
                 result = self._recognize_fuzzy(repaired, context)
         if result is None:
             _LOGGER.debug("No template matched %r", heard)
@@ -247,6 +249,27 @@ class TemplateMatcher:
             return match.group(1) if match.group(1).lower() in vocabulary else match.group(0)
 
         return _POSSESSIVE.sub(plain, text)
+
+    def _recognize_placed_twice(self, text: str, context: dict[str, Any] | None) -> RecognizeResult | None:
+        """"Set the bedside lamp in the bedroom to 25 percent", "the bedroom bedside lamp": the
+        room said beside a name that is only found there already. Without the room the sentence
+        must match with a name all of whose devices are in that room."""
+        lowered = text.lower()
+        for area in sorted({e.area for e in self._registry if e.area}, key=len, reverse=True):
+            spoken = re.escape(area.lower())
+            for place in (rf"\s+(?:in|on|at) (?:the |my |our )?{spoken}\b", rf"\b(the|my|our) {spoken}\s+"):
+                found = re.search(place, lowered)
+                if found is None:
+                    continue
+                kept = found.group(1) + " " if found.groups() else " "
+                result = self._recognize(text[: found.start()] + kept + text[found.end():], context)
+                name = result.entities.get("name") if result is not None else None
+                if name is None:
+                    continue
+                named = entities_named(self._registry, str(name.value), None)
+                if named and all(e.area == area for e in named):
+                    return result
+        return None
 
     def _recognize(self, text: str, context: dict[str, Any] | None) -> RecognizeResult | None:
         assert self._slot_lists is not None
@@ -600,6 +623,7 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
     room_tuples: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
     button_commands: list[tuple[str, str, dict[str, Any]]] = []
     options: dict[str, str] = {}
+    plurals: dict[str, str] = {}
     presets: dict[str, str] = {}
     humidifier_modes: dict[str, str] = {}
     fan_speeds: dict[str, str] = {}
@@ -617,6 +641,9 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
         if entity.component == "select":
             for option in entity.config.get("options") or ():
                 options.setdefault(normalize_name(str(option)), str(option))
+            for option in entity.config.get("options") or ():
+                if re.fullmatch(r"[a-z]+[^s]", normalize_name(str(option))):
+                    plurals.setdefault(normalize_name(str(option)) + "s", str(option))
                 spoken_number = DIGIT_WORDS.get(normalize_name(str(option)))
                 if spoken_number is not None:
                     # Seat heating levels "1", "2", "3" said as "one", "level two".
@@ -631,6 +658,9 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
         if entity.component == "vacuum":
             for speed in entity.config.get("fan_speed_list") or ():
                 fan_speeds.setdefault(normalize_name(str(speed)), str(speed))
+    for plural, option in plurals.items():
+        # "Set the drive mode to sports": Sport, unless some select has a "Sports".
+        options.setdefault(plural, option)
     for area in registry.areas:
         room_tuples[normalize_name(area)] = [
             (name, name, _name_context(entity)) for name, entity in registry.room_names(area).items()
