@@ -43,7 +43,8 @@ TIMER_INTENTS = {"HassStartTimer", "HassCancelTimer", "HassCancelAllTimers", "Ha
 FILLERS = re.compile(r"\b(again|too|as well|also|please|now|then|both|back)\b", re.IGNORECASE)
 
 LEADING_FILLER = re.compile(
-    r"^\s*(?:(?:ok|okay|so|um+|uh+|er+m?|m+|hmm+|well|hey|hi|hello(?: there)?|good (?:morning|afternoon|evening)"
+    r"^\s*(?:(?:ok|okay|so|um+|uh+|er+m?|m+|hmm+|well|hey|hi|yo|oi|nah|hello(?: there)?"
+    r"|good (?:morning|afternoon|evening)"
     r"|(?:morning|afternoon|evening)(?![\s,]+(?:scene|mode|routine|lights?)\b)"
     r"|excuse me|alright|all right|nabu|jarvis|mycroft|alexa|actually|in fact|just|oh|wait|no wait|sorry"
     r"|never mind|nevermind|no|maybe|perhaps|about|around|thanks|thank you|you can|only|fine|at least|right"
@@ -53,7 +54,7 @@ LEADING_FILLER = re.compile(
 TRAILING_FILLER = re.compile(
     r"(?:[\s,]+(?:instead|then|after all|first|anyway|again|for me|please|completely|fully|actually"
     r"|at the moment|right now"
-    r"|all the way|if it s no trouble|if it's no trouble|just in case|though"
+    r"|all the way|if it s no trouble|if it's no trouble|just in case|though|no cap|mate|bro|fam"
     r"|thank you(?: ever so much)?"
     r"|for (?:the |my |your |our )?(?:baby|kids|children|boys|girls|her|him|them|dog|dogs|cat|mom|mum|dad"
     r"|grandma|grandpa|granny|nan|wife|husband|son|daughter)(?: in the back)?"
@@ -79,6 +80,9 @@ _AS_BRIGHT_AS_IT_GOES = re.compile(
     re.IGNORECASE,
 )
 """"Make it as bright as it goes", "put the lamp on full brightness": at its brightest."""
+_TEXT_SPEAK_THEM = re.compile(r"\b'?em\b", re.IGNORECASE)
+_TEXT_SPEAK_YOU = re.compile(r"\bu\b", re.IGNORECASE)
+""""Dim 'em to 40", "can u turn the LEDs off": them, you."""
 _TURN_LIKE = re.compile(r"\b(?:pop|bump|knock|nudge|kick|whack) (it|them|that|the [\w ]+?) (up|down)\b", re.IGNORECASE)
 """"Pop it up to twenty two", "knock the heating down a bit": turn it up, turn it down."""
 _RIGHT_DOWN = re.compile(r"\b(?:right|all the way|way) (down|up) to\b", re.IGNORECASE)
@@ -399,6 +403,15 @@ class Conversation:
                 intent = self.templates.match(f"make it {words}", self.area)
             elif _IT_DEGREES.search(text):
                 intent = self.templates.match(_IT_DEGREES.sub(r"\1 the temperature \2", text), self.area)
+        turned_off = _TURNED_OFF.fullmatch(words) if intent is None else None
+        if turned_off is not None:
+            # "Turn my seat heating off" where the heating is a level from 0: the level 0. Only
+            # when nothing else answers to the name (a white noise machine's plug, not its volume).
+            lowest = self.templates.match(f"set {turned_off.group(1) or turned_off.group(2)} to the lowest", self.area)
+            if lowest is not None and lowest.targets and all(
+                e.component == "number" and float(e.config.get("min", 1)) == 0 for e in lowest.targets
+            ):
+                intent = lowest
         if intent is None and not joined and _TOO.search(text) and not _AND_FIRST.match(text):
             # "The passenger one too", "passenger side as well": "and the passenger side too".
             intent = self._understand_strictly(f"and {text}", f"and {words}", joined=True)
@@ -423,6 +436,8 @@ class Conversation:
     def _names_only(self, text: str) -> bool:
         """Whether `text` only names a device or an area ("the floor lamp too")."""
         bare = _bare_target(text)
+        if bare.endswith("s") and not entities_named(self.registry, bare, self.area):
+            bare = bare[:-1]  # "and the festoons" for the "Festoon Lights", called "festoon"
         return bool(entities_named(self.registry, bare, self.area)) or self.registry.find_area(bare) is not None
 
     def _scheduled(self, text: str) -> str | None:
@@ -771,6 +786,8 @@ class Conversation:
         mine = self.registry.room_names(self.area).get(key) if self.area else None
         said_there = [] if mine else [self.registry.room_names(room).get(key) for room in rooms if room != self.area]
         named = [e for e in said_there if e is not None] or entities_named(self.registry, key, self.area)
+        if not named and key.endswith("s"):
+            named = entities_named(self.registry, key[:-1], self.area)  # "the festoons": "festoon"
         named = [e for e in named if e.component in components or {e.component, *components} <= _POWERED]
         if len(named) > 1 and key not in self.registry.group_names():
             # "And his ceiling light too" after Tom's lamp: the one in the room just talked about;
@@ -1030,7 +1047,8 @@ _AT_A_TIME = re.compile(
     r"\b(?:at (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|midnight)"
     r"(?!\s*(?:%|percent|per cent|degree))"
     r"(?: \d+| thirty| fifteen| forty five| o clock)?(?: ?[ap] ?m)?|tonight|tomorrow(?: morning| evening| night)?"
-    r"|later(?: on)?|in the (?:morning|evening)|this (?:evening|afternoon)|every (?:day|night|morning|evening)"
+    r"|later(?: on)?|in the (?:morning|evening)|this (?:evening|afternoon|arvo)|every (?:day|night|morning|evening)"
+    r"|(?:in the|this) arvo|tomorrow arvo"
     r"|when i (?:get|arrive|come) home)\b"
 )
 """A set time, which the assistant cannot keep yet ("in ten minutes" is a timer and works); "at 50
@@ -1052,7 +1070,8 @@ _KIND_COMPONENTS = {
 _AND_FIRST = re.compile(r"^\s*(?:(?:and|also|plus|then|oh)\b[\s,]*)+", re.IGNORECASE)
 
 _NEW_VALUE = re.compile(
-    r"(?:(?:and )?now |then )?(?:i meant |i said |make (?:that|it|them|those|both) |set (?:it|them|both) to |put (?:it|them|both) (?:on|at|to) "
+    r"(?:(?:and )?now |then )?"
+    r"(?:i meant |i said |make (?:that|it|them|those|both) |set (?:it|them|both) to |put (?:it|them|both) (?:on|at|to) "
     r"|turn (?:it|them) (?:up |down )?to |(?:back |right )?(?:up |down )?to |at |and (?:to )?)?"
     r"(halfway|half way|half|\d+(?:\.\d+)?)(?: ?%| percent| degrees?)?"
     r"(?: please| then| instead)?"
@@ -1063,6 +1082,7 @@ _COMPARATIVE = re.compile(
     r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) )?(?:brighter|dimmer|darker|warmer|cooler|colder|hotter"
     r"|faster|slower|louder|quieter|higher|lower)(?: please| still| again)?"
 )
+_TURNED_OFF = re.compile(r"(?:turn|switch|shut) (?:off (.+)|(.+) off)")
 _WARMER = re.compile(r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) )?(?:warmer|cooler|colder|hotter)")
 _IT_DEGREES = re.compile(r"\b(set|put|turn|make) it ((?:up |down )?to \d+(?:\.\d+)? ?(?:degrees?|°))", re.IGNORECASE)
 _MORE = re.compile(r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) |some |even |a little )?more(?: please| still)?"
@@ -1141,6 +1161,7 @@ def _tidy(text: str) -> str:
     "its freezing" before "switch my climate to heat", "for the kids in the back", "right" in
     "right down to"; "in the back"
     after "the rear windows", where it is the place already said)."""
+    text = _TEXT_SPEAK_YOU.sub("you", _TEXT_SPEAK_THEM.sub("them", text))
     text = unwrap(text)
     text = TRAILING_FILLER.sub("", LEADING_FILLER.sub("", text)) or text
     text = _AS_WELL.sub(" too", text)

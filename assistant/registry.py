@@ -661,6 +661,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "boot": ("trunk",),
     "trunk": ("boot",),
     "panoramic roof": ("sunroof",),
+    "led strip": ("leds", "led lights", "led"),
+    "led strips": ("leds", "led lights"),
     **{f"{volts}v": (f"{volts} volt", f"{volts} volts") for volts in ("5", "12", "24", "230", "240")},
 }
 """Everyday words for what a device's name says another way ("the telly" for the "TV Plug")."""

@@ -46,12 +46,18 @@ _TRAILING = re.compile(
 )
 
 _WISH = re.compile(
-    r"^\s*(?:i'd|i would|we'd|we would|i want|we want|i need|we need) (?:like )?(?P<what>(?:the|my|our) .+?) "
-    r"(?P<state>on|off|unlocked|locked|open|opened|closed|shut)(?=[\s,.!?]|$)",
+    r"^\s*(?:i'd|i would|we'd|we would|i want|we want|i need|we need|can i have|could i have|can we have"
+    r"|could we have) (?:like )?(?P<what>(?:the|my|our) .+?) "
+    r"(?P<state>on|off|unlocked|locked|open|opened|closed|shut|down|up)(?=[\s,.!?]|$)",
     re.IGNORECASE,
 )
 _WISHED_VERB = {"on": "turn on", "off": "turn off", "unlocked": "unlock", "locked": "lock", "open": "open",
-                "opened": "open", "closed": "close", "shut": "close"}
+                "opened": "open", "closed": "close", "shut": "close", "down": "put down", "up": "put up"}
+_WISHED_VALUE = re.compile(
+    r"^\s*(?:i'd|i would|we'd|we would|i want|we want) (?:like )?(?P<what>it|them|(?:the|my|our) .+?) "
+    r"(?:to be )?(?:at|on) (?P<value>\d+(?:\.\d+)?\b)",
+    re.IGNORECASE,
+)
 
 _E_VERBS = frozenset({"clos", "mak", "rais", "chang", "activat", "increas", "decreas", "reduc", "leav", "mov",
                       "us", "tak", "sav", "engag", "releas", "ventilat", "operat", "stor", "brak"})
@@ -76,7 +82,16 @@ def unwrap(text: str) -> str:
         inner = verb + inner[mind.end():]
     wish = _WISH.match(inner)
     if wish is not None:
-        # "I'd like the front door unlocked": unlock the front door.
-        inner = f"{_WISHED_VERB[wish.group('state').lower()]} {wish.group('what')}{inner[wish.end():]}"
+        # "I'd like the front door unlocked": unlock the front door. "Can I have my window down":
+        # put my window down (the templates know a window goes down to open, a blind to close).
+        verb = _WISHED_VERB[wish.group("state").lower()]
+        if verb.startswith("put "):
+            inner = f"put {wish.group('what')} {verb.split()[1]}{inner[wish.end():]}"
+        else:
+            inner = f"{verb} {wish.group('what')}{inner[wish.end():]}"
+    valued = _WISHED_VALUE.match(inner)
+    if valued is not None:
+        # "I'd like it at 20.5 on my side": set it to 20.5 on my side.
+        inner = f"set {valued.group('what')} to {valued.group('value')}{inner[valued.end():]}"
     inner = _TRAILING.sub("", inner)
     return inner.strip() or text
