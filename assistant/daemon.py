@@ -35,7 +35,7 @@ from assistant.listener import (
     NothingHeard,
     WakeDetected,
 )
-from assistant.memory import release_free_memory
+from assistant.memory import freeze_loaded_objects, release_free_memory
 from assistant.mqtt import MqttLink
 from assistant.notify import Notifier, WatchdogPinger
 from assistant.registry import normalize_name
@@ -160,6 +160,7 @@ class Daemon:
             hotwords=self._hotwords,
         )
         release_free_memory()
+        freeze_loaded_objects()
         _LOGGER.info("Models loaded in %.1f s", time.perf_counter() - started)
 
     def run(self) -> int:

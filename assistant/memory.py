@@ -1,4 +1,5 @@
-"""Give freed heap memory back to the system, so a daemon that runs for months stays small.
+"""Give freed heap memory back to the system, so a daemon that runs for months stays small, and
+keep what is loaded for good out of the garbage collector's full sweeps.
 
 glibc keeps memory that was freed (the speech model's float16 weights once converted to int8, a
 reply's synthesis buffers) in its arenas, where it counts as resident; `malloc_trim` returns it.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 from collections.abc import Callable
 
 
@@ -30,3 +32,12 @@ def release_free_memory() -> bool:
         return False
     _MALLOC_TRIM(0)
     return True
+
+
+def freeze_loaded_objects() -> None:
+    """Collect once, then move everything alive (templates, slot lists, models) out of the
+    collector's generations: they stay for the life of the process, and a full sweep over them
+    in the middle of a command is a stall (measured on the 2-core VM: 135 ms for the demo
+    house's templates alone, 1.1 s in the Home Assistant benchmark's seventeen matchers)."""
+    gc.collect()
+    gc.freeze()
