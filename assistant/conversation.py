@@ -411,6 +411,10 @@ class Conversation:
                 intent = self.templates.match(f"make it {words}", self.area)
             elif _IT_DEGREES.search(text):
                 intent = self.templates.match(_IT_DEGREES.sub(r"\1 the temperature \2", text), self.area)
+        terse = _TERSE_SETTING.fullmatch(words) if intent is None and not joined else None
+        if terse is not None and not self._nothing_talked_about() and not self._names_only(terse.group(1)):
+            # "Back on auto" after "climate off": put it back on auto.
+            intent = self._understand_strictly(f"put it {words}", f"put it {words}", joined=True)
         turned_off = _TURNED_OFF.fullmatch(words) if intent is None else None
         if turned_off is not None:
             # "Turn my seat heating off" where the heating is a level from 0: the level 0. Only
@@ -1090,6 +1094,7 @@ _COMPARATIVE = re.compile(
     r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) )?(?:brighter|dimmer|darker|warmer|cooler|colder|hotter"
     r"|faster|slower|louder|quieter|higher|lower)(?: please| still| again)?"
 )
+_TERSE_SETTING = re.compile(r"(?:back )?(?:on|to|in) ([a-z]+(?: [a-z]+)?)(?: mode)?")
 _TURNED_OFF = re.compile(r"(?:turn|switch|shut) (?:off (.+)|(.+) off)")
 _WARMER = re.compile(r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) )?(?:warmer|cooler|colder|hotter)")
 _IT_DEGREES = re.compile(r"\b(set|put|turn|make) it ((?:up |down )?to \d+(?:\.\d+)? ?(?:degrees?|°))", re.IGNORECASE)

@@ -13,6 +13,7 @@ def test_loaded_objects_are_left_out_of_full_sweeps() -> None:
         freeze_loaded_objects()
         assert gc.get_freeze_count() >= len(loaded)
         tracked = {id(o) for o in gc.get_objects()}
-        assert id(loaded) not in tracked and id(loaded[0]) not in tracked
+        assert id(loaded) not in tracked
+        assert id(loaded[0]) not in tracked
     finally:
         gc.unfreeze()

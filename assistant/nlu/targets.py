@@ -213,6 +213,12 @@ def resolve_targets(
             # "Unlock the doors" in a car with "Door Locks" and a "Glovebox": the one named for
             # what was said.
             home = _named_like(home, said)
+        if len(home) > 1 and area_context:
+            # "Make it warmer back here" in the rear right seat, which has no climate of its own:
+            # the "Rear Climate", whose name shares a word with the seat's area.
+            place = set(normalize_name(area_context).split())
+            sharing = [e for e in home if place & set(normalize_name(e.name).split())]
+            home = sharing if len(sharing) == 1 else home
         if len(home) > 1 and slots.get("hvac_mode"):
             # "Switch the heat on" in a house with a thermostat and a water heater: the one that
             # has that mode.
