@@ -813,11 +813,12 @@ class Conversation:
         if area is not None:
             there = [e for e in self.registry.in_area(area) if e.component in components]
             if len(there) > 1 and re.search(r"\bone$", normalize_name(spoken)):
-                # "And the hall one" after the porch light, both in the hall: its Hall Light.
+                # "And the hall one" after the porch light, both in the hall: its Hall Light; "and
+                # the bedroom one" after the lounge lamp: the bedroom's one lamp.
                 kinds = {_kind_word(e) for e in previous}
-                titled = [e for e in there if _kind_word(e) in kinds
-                          and normalize_name(e.name) == f"{normalize_name(area)} {_kind_word(e)}"]
-                return titled if len(titled) == 1 else []
+                same_kind = [e for e in there if _kind_word(e) in kinds]
+                titled = [e for e in same_kind if normalize_name(e.name) == f"{normalize_name(area)} {_kind_word(e)}"]
+                return titled if len(titled) == 1 else same_kind if len(same_kind) == 1 else []
             if len(there) > 1 and components <= {"number", "select"}:
                 # "Now the rear left" after the seat ventilation: its ventilation, not its heating.
                 kinds = {_kind_word(e) for e in previous}
