@@ -375,8 +375,9 @@ class Conversation:
         return intent
 
     def _understand_strictly(self, text: str, words: str, joined: bool = False) -> Intent | None:
-        """Templates, then follow-ups on the last turn, then one action on several named devices.
-        `joined`: said again with "and" before it, so not once more."""
+        """Templates, then follow-ups on the last turn, then one action on several named devices,
+        then the readings of what people leave out. `joined`: this is already such a reading
+        ("and" or "put it" added), so those are not tried again."""
         tidy = _tidy(text)
         if tidy != text:
             text, words = tidy, normalize_name(tidy)
@@ -385,8 +386,8 @@ class Conversation:
             # "A bit brighter" right after "set the lamp to 40 percent" is the lamp, not the room;
             # so is "make it red" right after "turn on the ambient lighting"; "(now) the floor lamp
             # too" is the last command again, not Home Assistant's bare name that turns it on.
-            joined = words if re.match(r"(?:and|now|also|plus) ", words) else f"and {words}"
-            intent = self._follow_up(text, joined if carried else words)
+            with_and = words if re.match(r"(?:and|now|also|plus) ", words) else f"and {words}"
+            intent = self._follow_up(text, with_and if carried else words)
             if intent is not None:
                 return intent
         intent = self.templates.match(text, self.area)
@@ -405,29 +406,49 @@ class Conversation:
             rest = _AND_FIRST.sub("", text)
             if not self._names_only(rest):
                 intent = self._understand_strictly(rest, normalize_name(rest), joined=True)
-        if intent is None and self._nothing_talked_about():
-            # "Warmer please", "set it to 14 degrees" with nothing said before: the climate here.
-            if _WARMER.fullmatch(words):
-                intent = self.templates.match(f"make it {words}", self.area)
-            elif _IT_DEGREES.search(text):
-                intent = self.templates.match(_IT_DEGREES.sub(r"\1 the temperature \2", text), self.area)
-        terse = _TERSE_SETTING.fullmatch(words) if intent is None and not joined else None
-        if terse is not None and not self._nothing_talked_about() and not self._names_only(terse.group(1)):
-            # "Back on auto" after "climate off": put it back on auto.
-            intent = self._understand_strictly(f"put it {words}", f"put it {words}", joined=True)
-        turned_off = _TURNED_OFF.fullmatch(words) if intent is None else None
-        if turned_off is not None:
-            # "Turn my seat heating off" where the heating is a level from 0: the level 0. Only
-            # when nothing else answers to the name (a white noise machine's plug, not its volume).
-            lowest = self.templates.match(f"set {turned_off.group(1) or turned_off.group(2)} to the lowest", self.area)
-            if lowest is not None and lowest.targets and all(
-                e.component == "number" and float(e.config.get("min", 1)) == 0 for e in lowest.targets
-            ):
-                intent = lowest
-        if intent is None and not joined and _TOO.search(text) and not _AND_FIRST.match(text):
-            # "The passenger one too", "passenger side as well": "and the passenger side too".
-            intent = self._understand_strictly(f"and {text}", f"and {words}", joined=True)
-        return intent
+        if intent is not None:
+            return intent
+        readings = (self._climate_with_nothing_said, self._number_turned_off)
+        if not joined:
+            readings += (self._terse_setting, self._joined_on)
+        return next((intent for read in readings if (intent := read(text, words)) is not None), None)
+
+    # --- what is left out, read last ------------------------------------------------------------
+
+    def _climate_with_nothing_said(self, text: str, words: str) -> Intent | None:
+        """"Warmer please", "set it to 14 degrees" with nothing said before: the climate here."""
+        if not self._nothing_talked_about():
+            return None
+        if _WARMER.fullmatch(words):
+            return self.templates.match(f"make it {words}", self.area)
+        if _IT_DEGREES.search(text):
+            return self.templates.match(_IT_DEGREES.sub(r"\1 the temperature \2", text), self.area)
+        return None
+
+    def _number_turned_off(self, text: str, words: str) -> Intent | None:
+        """"Turn my seat heating off" where the heating is a level from 0: the level 0. Read only
+        when nothing else answers to the name (a white noise machine's plug, not its volume)."""
+        turned_off = _TURNED_OFF.fullmatch(words)
+        if turned_off is None:
+            return None
+        lowest = self.templates.match(f"set {turned_off.group(1) or turned_off.group(2)} to the lowest", self.area)
+        if lowest is None or not lowest.targets:
+            return None
+        from_zero = all(e.component == "number" and float(e.config.get("min", 1)) == 0 for e in lowest.targets)
+        return lowest if from_zero else None
+
+    def _terse_setting(self, text: str, words: str) -> Intent | None:
+        """"Back on auto" after "climate off": put it back on auto."""
+        terse = _TERSE_SETTING.fullmatch(words)
+        if terse is None or self._nothing_talked_about() or self._names_only(terse.group(1)):
+            return None
+        return self._understand_strictly(f"put it {words}", f"put it {words}", joined=True)
+
+    def _joined_on(self, text: str, words: str) -> Intent | None:
+        """"The passenger one too", "passenger side as well": "and the passenger side too"."""
+        if not _TOO.search(text) or _AND_FIRST.match(text):
+            return None
+        return self._understand_strictly(f"and {text}", f"and {words}", joined=True)
 
     def _asked_about(self, intent: Intent) -> bool:
         """Whether a question names what "it" means next. Not the home's thermostat that answered
