@@ -54,7 +54,7 @@ LEADING_FILLER = re.compile(
 TRAILING_FILLER = re.compile(
     r"(?:[\s,]+(?:instead|then|after all|first|anyway|again|for me|please|completely|fully|actually"
     r"|at the moment|right now"
-    r"|all the way|if it s no trouble|if it's no trouble|just in case|though|no cap|mate|bro|fam"
+    r"|all the way|if it s no trouble|if it's no trouble|just in case|though|no cap|bro|fam"
     r"|thank you(?: ever so much)?"
     r"|for (?:the |my |your |our )?(?:baby|kids|children|boys|girls|her|him|them|dog|dogs|cat|mom|mum|dad"
     r"|grandma|grandpa|granny|nan|wife|husband|son|daughter)(?: in the back)?"
@@ -469,9 +469,13 @@ class Conversation:
     def _names_only(self, text: str) -> bool:
         """Whether `text` only names a device or an area ("the floor lamp too")."""
         bare = _bare_target(text)
-        if bare.endswith("s") and not entities_named(self.registry, bare, self.area):
-            bare = bare[:-1]  # "and the festoons" for the "Festoon Lights", called "festoon"
-        return bool(entities_named(self.registry, bare, self.area)) or self.registry.find_area(bare) is not None
+        return bool(self._named(bare)) or self.registry.find_area(bare) is not None
+
+    def _named(self, key: str) -> list[Entity]:
+        """The entities named `key` here, or named its singular ("the festoons" for the "Festoon
+        Lights", which answer to "festoon")."""
+        named = entities_named(self.registry, key, self.area)
+        return named or (entities_named(self.registry, key[:-1], self.area) if key.endswith("s") else [])
 
     def _scheduled(self, text: str) -> str | None:
         """"Turn on the blanket at seven": nothing is done, but the blanket is what "turn it on
@@ -818,9 +822,7 @@ class Conversation:
         # "And his ceiling light too" after Tom's lamp: what Tom's room calls its ceiling light.
         mine = self.registry.room_names(self.area).get(key) if self.area else None
         said_there = [] if mine else [self.registry.room_names(room).get(key) for room in rooms if room != self.area]
-        named = [e for e in said_there if e is not None] or entities_named(self.registry, key, self.area)
-        if not named and key.endswith("s"):
-            named = entities_named(self.registry, key[:-1], self.area)  # "the festoons": "festoon"
+        named = [e for e in said_there if e is not None] or self._named(key)
         named = [e for e in named if e.component in components or {e.component, *components} <= _POWERED]
         if len(named) > 1 and key not in self.registry.group_names():
             # "And his ceiling light too" after Tom's lamp: the one in the room just talked about;

@@ -227,6 +227,27 @@ def test_a_machine_with_a_power_switch_a_sound_select_and_a_volume(tmp_path: Pat
     assert said("change the white noise to ocean waves") == [("wn/sound/set", "Ocean Waves")]
     assert said("turn the white noise volume down to 15") == [("wn/volume/set", "15")]
     assert said("turn off the white noise") == [("wn/power/set", "OFF")]
+    # A level that starts at 0 is turned off at 0, when its name is said.
+    assert said("turn the white noise volume off") == [("wn/volume/set", "0")]
+
+
+def test_the_other_rooms_one_is_its_device_of_that_kind() -> None:
+    """ "And the bedroom one" after the lounge lamp is the bedroom's lamp, not also its ceiling
+    light; "and the hall one" after the porch light (both in the hall) is the Hall Light."""
+    lights = [("Lounge Lamp", "Lounge"), ("Bedside Lamp", "Bedroom"), ("Ceiling Light", "Bedroom"),
+              ("Hall Light", "Hall"), ("Porch Light", "Hall")]
+    brain = _discovered(
+        (f"homeassistant/light/{name.replace(' ', '_').lower()}/config",
+         {"name": None, "unique_id": name, "command_topic": f"{name}/set",
+          "device": {"identifiers": [name], "name": name, "suggested_area": area}})
+        for name, area in lights
+    )
+    said = functools.partial(_published, brain.conversation("Lounge"))
+
+    assert said("turn on the lounge lamp") == [("Lounge Lamp/set", "ON")]
+    assert said("and the bedroom one") == [("Bedside Lamp/set", "ON")]
+    assert said("turn on the porch light") == [("Porch Light/set", "ON")]
+    assert said("and the hall one") == [("Hall Light/set", "ON")]
 
 
 def test_seven_valves_that_announce_one_object_id_are_seven_devices() -> None:

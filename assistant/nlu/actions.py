@@ -1165,7 +1165,8 @@ def _number_range(entity: Entity) -> tuple[float, float, float]:
     return low, high, step
 
 
-_PERCENT_SAID = re.compile(r"%|\bper ?cent\b", re.IGNORECASE)
+PERCENT_SAID = re.compile(r"%|\bper ?cent\b", re.IGNORECASE)
+"""A share said ("20 percent", "20%"), not a value in the device's own units."""
 
 
 def number_value(entity: Entity, intent: Intent) -> float:
@@ -1175,7 +1176,7 @@ def number_value(entity: Entity, intent: Intent) -> float:
         value = high if intent.slots["value"] == "max" else low
     elif intent.name == "HassNumberSet":
         value = _slot_number(intent, "value", "value")
-    elif intent.name == "HassSetVolume" and not _PERCENT_SAID.search(intent.text) and (low, high) != (0, 100):
+    elif intent.name == "HassSetVolume" and not PERCENT_SAID.search(intent.text) and (low, high) != (0, 100):
         # "Volume to 20" on a car's 0-30 volume is 20, as its display shows; "20 percent" is a share.
         value = _slot_number(intent, "volume_level", "volume")
     elif intent.name == "HassSetVolume":

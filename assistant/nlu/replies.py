@@ -8,7 +8,6 @@ computed by the same helpers `build_actions` uses, from the state as it was befo
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from assistant.nlu import actions as acts
@@ -44,7 +43,7 @@ def reply_for(intent: Intent, actions: list[Action]) -> str:
         return "Done."
     if intent.name == "HassNavigate":
         return f"Navigating to {intent.slots.get('destination', 'there')}."
-    percent_said = re.search(r"%|\bper ?cent\b", intent.text or "", re.IGNORECASE) is not None
+    percent_said = acts.PERCENT_SAID.search(intent.text or "") is not None
     if intent.name == "HassSetVolume" and not percent_said and all(e.component == "number" for e in acted):
         # A car's 0-30 volume in its own units: what was sent ("make the volume 40": 30).
         return f"Volume set to {actions[0].payload}."

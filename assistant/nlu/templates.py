@@ -255,7 +255,7 @@ class TemplateMatcher:
         room said beside a name that is only found there already. Without the room the sentence
         must match with a name all of whose devices are in that room."""
         lowered = text.lower()
-        for area in sorted({e.area for e in self._registry if e.area}, key=len, reverse=True):
+        for area in sorted(self._registry.areas, key=len, reverse=True):
             spoken = re.escape(area.lower())
             for place in (rf"\s+(?:in|on|at) (?:the |my |our )?{spoken}\b", rf"\b(the|my|our) {spoken}\s+"):
                 found = re.search(place, lowered)
@@ -641,7 +641,6 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
         if entity.component == "select":
             for option in entity.config.get("options") or ():
                 options.setdefault(normalize_name(str(option)), str(option))
-            for option in entity.config.get("options") or ():
                 if re.fullmatch(r"[a-z]+[^s]", normalize_name(str(option))):
                     plurals.setdefault(normalize_name(str(option)) + "s", str(option))
                 spoken_number = DIGIT_WORDS.get(normalize_name(str(option)))
