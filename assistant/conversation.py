@@ -636,6 +636,9 @@ class Conversation:
                 turn.actions = [a for a in turn.actions if a.entity_id not in lights]
             if part.intent is not None and part.intent.name == "HassTurnOn":
                 switched_on |= {a.entity_id for a in part.actions}
+            # "Warm my bum up, seat heater on medium": the later setting of a topic stands alone.
+            settings = {a.topic: a.payload for a in part.actions}
+            turn.actions = [a for a in turn.actions if settings.get(a.topic, a.payload) == a.payload]
             # "Go back, play the previous track": one press, not two.
             sent = {(a.topic, a.payload) for a in turn.actions}
             turn.actions.extend(a for a in part.actions if (a.topic, a.payload) not in sent)
@@ -720,15 +723,7 @@ class Conversation:
                 return Intent(last.name, slots, others, source="dialogue", text=text)
         one = _THE_ONE.search(words)
         if one is not None:
-            # "Close the passenger one" after the windows were opened: one of them, or another of
-            # their kind.
-            said = set(one.group(1).split())
-            chosen = [e for e in last.targets if said <= set(normalize_name(e.name).split())]
-            kinds = {(e.component, _kind_word(e)) for e in last.targets}
-            # "The rear one" after the front demister: the rear demister, before any rear area.
-            alike = [e for e in self.registry if said <= set(normalize_name(e.name).split())
-                     and (e.component, _kind_word(e)) in kinds]
-            chosen = chosen or alike or self._targets_like(one.group(1), last.targets)
+            chosen = self._the_one(one.group(1), last.targets)
             if len(chosen) == 1:
                 intent = self.templates.match(words[: one.start()] + chosen[0].name + words[one.end():], self.area)
                 if intent is not None and intent.targets:
@@ -774,13 +769,18 @@ class Conversation:
                 return Intent(last.name, slots, targets, source="dialogue", text=text)
         also = None if self._misunderstood else _ALSO.fullmatch(words)
         if also:
-            targets = self._targets_like(also.group(1), last.targets)
+            one = re.fullmatch(r"((?:\w+ ){0,2}\w+) one", also.group(1))
+            targets = self._the_one(one.group(1), last.targets) if one else []
+            # "And the rear one too" after the front demister.
+            targets = targets if len(targets) == 1 else self._targets_like(also.group(1), last.targets)
             if targets and (re.match(r"(?:and|an|also|plus)\b", words) or re.search(r"\b(?:too|as well)$", words)):
                 # "And the rear one too": "them" now means both.
                 self._added_to = [e for e in last.targets if e not in targets]
             if targets:
                 slots = _setting_slots(last)
-                return Intent(last.name, slots, targets, source="dialogue", text=text)
+                # "And the rear window defroster" after the heated windscreen's button: on.
+                pressed = last.name == "HassButtonPress" and any(e.component != "button" for e in targets)
+                return Intent("HassTurnOn" if pressed else last.name, slots, targets, source="dialogue", text=text)
         if _PRONOUN.search(words) or _him_or_her(words, last.targets):
             text = " ".join(FILLERS.sub(" ", text).split())
             stand_in = last.targets[0].name if len(last.targets) == 1 else None
@@ -799,6 +799,17 @@ class Conversation:
                 generic = replace(generic, targets=list(last.targets), source="dialogue", text=text)
                 return generic
         return None
+
+    def _the_one(self, said_words: str, previous: list[Entity]) -> list[Entity]:
+        """What "the X one" means after `previous`: one of them named X ("close the passenger one"
+        after the windows were opened), else another of their kind named X ("the rear one" after
+        the front demister: the rear demister, before any rear area), else as `_targets_like`."""
+        said = set(said_words.split())
+        chosen = [e for e in previous if said <= set(normalize_name(e.name).split())]
+        kinds = {(e.component, _kind_word(e)) for e in previous}
+        alike = [e for e in self.registry if said <= set(normalize_name(e.name).split())
+                 and (e.component, _kind_word(e)) in kinds]
+        return chosen or alike or self._targets_like(said_words, previous)
 
     def _targets_like(self, spoken: str, previous: list[Entity]) -> list[Entity]:
         """Entities named `spoken`, or those of the same kind as `previous` in area `spoken`.
@@ -823,7 +834,8 @@ class Conversation:
         mine = self.registry.room_names(self.area).get(key) if self.area else None
         said_there = [] if mine else [self.registry.room_names(room).get(key) for room in rooms if room != self.area]
         named = [e for e in said_there if e is not None] or self._named(key)
-        named = [e for e in named if e.component in components or {e.component, *components} <= _POWERED]
+        named = [e for e in named if e.component in components or {e.component, *components} <= _POWERED
+                 or (components == {"button"} and e.component in _POWERED)]
         if len(named) > 1 and key not in self.registry.group_names():
             # "And his ceiling light too" after Tom's lamp: the one in the room just talked about;
             # else "and the big light": this room's, when several rooms have one.

@@ -353,6 +353,8 @@ class Registry:
             # "Restart Router" is pressed by "restart the router", "Doorbell Chime Test" by "test
             # the doorbell chime".
             spaced = [normalize_name(n) for n in entity.names if " " in n.strip()]
+            # "Start preconditioning" for the button "Precondition".
+            derived += [f"{n}ing" for n in known if re.fullmatch(r"[a-z]{4,}[^aeiouy\s]", n)]
             for n in spaced:
                 *rest, last = n.split()
                 if last in _TRAILING_COMMANDS:
@@ -652,6 +654,7 @@ def _heating_variants(name: str) -> list[str]:
     return [name]
 
 
+_DEFROST_WORDS = ("demister", "defroster", "defrost", "defogger")
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "tv": ("telly", "television"),
     "television": ("tv", "telly"),
@@ -663,6 +666,10 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "panoramic roof": ("sunroof",),
     "led strip": ("leds", "led lights", "led"),
     "led strips": ("leds", "led lights"),
+    "cruise speed": ("cruise control", "cruise control speed", "cruise"),
+    "charge limit": ("battery charge limit", "charging limit", "battery limit"),
+    **{word: tuple(other for other in _DEFROST_WORDS if other != word) for word in _DEFROST_WORDS},
+    **{f"front {word}": (f"windscreen {word}", f"windshield {word}") for word in _DEFROST_WORDS},
     **{f"{volts}v": (f"{volts} volt", f"{volts} volts") for volts in ("5", "12", "24", "230", "240")},
 }
 """Everyday words for what a device's name says another way ("the telly" for the "TV Plug")."""
@@ -714,7 +721,7 @@ _LIGHT_WORDS = frozenset({"light", "lights", "lamp", "lamps"})
 _LIGHT_SWAPS: dict[str, tuple[str, ...]] = {
     "light": ("lamp", "lighting"),
     "lamp": ("light",),
-    "lighting": ("light",),
+    "lighting": ("light", "lights"),
     "bulb": ("light", "lamp"),
 }
 """What else people call a light by the last word of its name ("the bed reading lamp")."""

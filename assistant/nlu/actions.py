@@ -1061,11 +1061,32 @@ def _on_mode(entity: Entity, candidates: list[str]) -> str:
     raise ActionError(f"Tell me which mode to use for {spoken_name(entity)}: {options}.")
 
 
+def _numbered_fan_mode(spoken: str, modes: Iterable[Any]) -> str | None:
+    """ "High" (also said "max") as the highest of fan modes "1" to "5", "low" as the lowest,
+    "medium" as the middle one when there is one."""
+    numbered = sorted((str(m) for m in modes if str(m).isdigit()), key=int)
+    if len(numbered) < 3:
+        return None
+    if spoken == "high":
+        return numbered[-1]
+    if spoken == "low":
+        return numbered[0]
+    if spoken == "medium" and len(numbered) % 2 == 1:
+        return numbered[len(numbered) // 2]
+    return None
+
+
+def climate_fan_mode(entity: Entity, spoken: str) -> str | None:
+    """The climate's fan mode, exactly as listed, that `spoken` names."""
+    modes = entity.config.get("fan_modes", DEFAULT_FAN_MODES)
+    return _match_option(spoken, modes) or _numbered_fan_mode(normalize_name(spoken), modes)
+
+
 def _climate_fan_mode(entity: Entity, intent: Intent) -> list[Action]:
     if entity.component != "climate" or not entity.config.get("fan_mode_command_topic"):
         raise _cannot(entity, "change its fan mode")
     spoken = _slot_text(intent, "fan_mode", "fan mode")
-    mode = _match_option(spoken, entity.config.get("fan_modes", DEFAULT_FAN_MODES))
+    mode = climate_fan_mode(entity, spoken)
     if mode is None:
         raise ActionError(f"{sentence(spoken_name(entity))} has no {normalize_name(spoken)} fan mode.")
     return [_send(entity, "fan_mode_command_topic", "fan_mode_command_template", mode)]

@@ -34,6 +34,8 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(\d)\s*(?:km/h|kmh|kph|km an hour|(?:kilomet(?:er|re)s?|miles) (?:per|an) hour|mph)\b", r"\1"),
         # "Put it at 20% brightness": the brightness is the percent said.
         (r"(\d)\s*(%|percent) brightness\b", r"\1\2"),
+        # "Turn on the porch like": a device switched on or off is never a "like".
+        (r"^((?:turn|switch)\s+(?:on|off)\s+(?:the|my)\s+(?:\w+\s+){1,2})like(s?)[.!?]*$", r"\1light\2"),
         (r"\blites\b", "lights"),
         (r"\blite\b", "light"),
         (r"\blight's\b", "lights"),
@@ -47,7 +49,9 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # "Heated seat on tree", "level tree": "three" where a level goes.
         (r"\b(on|to|at|level)\s+tree[.!?]*$", r"\1 3"),
         # "set" heard as "said"/"sit" at the start of a command.
-        (r"^(?:said|sit|sat)\s+(the|my)\b", r"set \1"),
+        (r"^(?:said|sit|sat|sent)\s+(the|my)\b", r"set \1"),
+        # "My sit heating", "the seats heater": a seat's.
+        (r"\b(?:sit|sits|seats)\s+(heat|heating|heater|warmer|ventilation|cooling)\b", r"seat \1"),
     )
 )
 

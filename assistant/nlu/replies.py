@@ -142,7 +142,8 @@ def _hvac_mode(intent: Intent, entity: Entity) -> str:
 
 
 def _fan_mode(intent: Intent, entity: Entity) -> str:
-    return f"fan set to {normalize_name(str(intent.slots.get('fan_mode', '')))}"
+    spoken = str(intent.slots.get("fan_mode", ""))
+    return f"fan set to {normalize_name(acts.climate_fan_mode(entity, spoken) or spoken)}"
 
 
 def _fan_speed(intent: Intent, entity: Entity) -> str:

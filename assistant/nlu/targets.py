@@ -418,14 +418,24 @@ _KIND_NOUNS: dict[str, tuple[str, ...]] = {"fan": ("fan",), "climate": ("heater"
 
 
 def _named_like(entities: list[Entity], said: str) -> list[Entity]:
-    named = [e for e in entities if _shares_a_word(e, said)]
-    return named if len(named) == 1 else entities
+    """The one of `entities` whose names share the most words with `said` ("lock the doors": the
+    "Door Locks", not the "Child Lock"), else all of them."""
+    shared = [_shared_words(e, said) for e in entities]
+    most = max(shared, default=0)
+    named = [e for e, n in zip(entities, shared, strict=True) if n == most]
+    return named if most and len(named) == 1 else entities
 
 
 def _shares_a_word(entity: Entity, said: str) -> bool:
-    """Whether a word of four letters or more of `said` is one of its names' (plural or not)."""
-    spoken = {word.removesuffix("s") for word in normalize_name(said).split() if len(word) > 3}
-    return bool(spoken & {w.removesuffix("s") for n in entity.names for w in normalize_name(n).split()})
+    return _shared_words(entity, said) > 0
+
+
+def _shared_words(entity: Entity, said: str) -> int:
+    """How many words of four letters or more of `said` are its names' (plural or not); the car or
+    the van said is its doors ("lock the car")."""
+    said = re.sub(r"\b(?:car|van|vehicle|truck)\b", "door", normalize_name(said))
+    spoken = {word.removesuffix("s") for word in said.split() if len(word) > 3}
+    return len(spoken & {w.removesuffix("s") for n in entity.names for w in normalize_name(n).split()})
 
 
 def _same_area(area: str | None, area_context: str | None) -> bool:

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from hassil import Intents, RecognizeResult, Sentence, TextSlotList, Trie, recognize_best
+from hassil import Intents, RecognizeResult, Sentence, TextSlotList, Trie, recognize_ranked
 from hassil.intents import Intent as HassilIntent
 from hassil.intents import IntentData
 from hassil.util import merge_dict, normalize_for_matching
@@ -201,7 +201,8 @@ class TemplateMatcher:
         area_name = (self._registry.find_area(area) or area.strip()) if area else None
         context = _intent_context(area_name)
 
-        result = self._recognize(heard, context)
+        ranked = self._recognize_ranked(heard, context)
+        result = ranked[0] if ranked else None
         if result is None:
             repaired = self._without_possessives(repair(heard))
             if repaired != heard:
@@ -213,7 +214,20 @@ class TemplateMatcher:
         if result is None:
             _LOGGER.debug("No template matched %r", heard)
             return None
+        intent = self._intent(result, heard, text, area_name)
+        if not intent.targets and not intent.ambiguous and "name" not in intent.slots and _targets_devices(intent.name):
+            # "Turn on the rear climate" for the switch "Rear Climate", not the climate of the
+            # Rear area, which has none: the next reading of the same intent that names a device
+            # (never another intent: "unlock the door" is not a switch named "... unlock the door").
+            for other in ranked[1:]:
+                same = other.intent.name == result.intent.name
+                if same and "name" in other.entities and not _one_as_a_noun(heard.lower(), other):
+                    named = self._intent(other, heard, text, area_name)
+                    if named.targets:
+                        return named
+        return intent
 
+    def _intent(self, result: RecognizeResult, heard: str, text: str, area_name: str | None) -> Intent:
         slots = {
             entity.name: _slot_value(entity.value) for entity in result.entities_list if not entity.name.startswith("_")
         }
@@ -272,6 +286,12 @@ class TemplateMatcher:
         return None
 
     def _recognize(self, text: str, context: dict[str, Any] | None) -> RecognizeResult | None:
+        ranked = self._recognize_ranked(text, context)
+        return ranked[0] if ranked else None
+
+    def _recognize_ranked(self, text: str, context: dict[str, Any] | None) -> list[RecognizeResult]:
+        """Every reading of `text`, best first, as Home Assistant's strict stage ranks them: our
+        sentences first, then those naming a device."""
         assert self._slot_lists is not None
         lists = dict(self._slot_lists.lists)
         lowered = text.lower()
@@ -280,7 +300,7 @@ class TemplateMatcher:
         if area in self._slot_lists.room_names:
             found += [value for _, _, value in self._slot_lists.room_names[area].find(lowered)]
         lists["name"] = TextSlotList(name="name", values=found)
-        result = recognize_best(
+        ranked = recognize_ranked(
             text,
             self._candidate_intents(text, has_area=context is not None),
             slot_lists=lists,
@@ -289,9 +309,9 @@ class TemplateMatcher:
             best_metadata_key=SENTENCE_FILE_KEY,
             best_slot_name="name",
         )
-        if result is not None and _one_as_a_noun(lowered, result):
-            return None
-        return result
+        if ranked and _one_as_a_noun(lowered, ranked[0]):
+            return []
+        return ranked
 
     def _candidate_intents(self, text: str, has_area: bool) -> Intents:
         """Only the sentence templates that can possibly match `text` from where it was said.
