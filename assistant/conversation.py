@@ -1097,6 +1097,7 @@ _AT_A_TIME = re.compile(
     r"(?: \d+| thirty| fifteen| forty five| o clock)?(?: ?[ap] ?m)?|tonight|tomorrow(?: morning| evening| night)?"
     r"|later(?: on)?|in the (?:morning|evening)|this (?:evening|afternoon|arvo)|every (?:day|night|morning|evening)"
     r"|(?:in the|this) arvo|tomorrow arvo"
+    r"|(?:at|before|after|around|by) (?:sunset|sunrise|dusk|dawn|bedtime|dark|nightfall)|when it gets dark"
     r"|when i (?:get|arrive|come) home)\b"
 )
 """A set time, which the assistant cannot keep yet ("in ten minutes" is a timer and works); "at 50
