@@ -684,6 +684,9 @@ _PLURALS: dict[str, str] = {
     **{f"{word}s": f"{word}s" for word in _COUNTED.split()},
     "switch": "switches",
     "switches": "switches",
+    # A car's zones are one climate to the people in them: "set the rear climate to 21" is both.
+    "climate": "climate",
+    "climates": "climate",
 }
 """Kinds of device said in the plural for a group of them: "the rear windows"."""
 
@@ -726,7 +729,9 @@ _LIGHT_SWAPS: dict[str, tuple[str, ...]] = {
 }
 """What else people call a light by the last word of its name ("the bed reading lamp")."""
 
-_NAME_FIRST_KINDS = frozenset({"strip", "light", "lamp", "fan", "heater", "blind", "socket", "plug", "spots"})
+_NAME_FIRST_KINDS = frozenset(
+    {"strip", "light", "lamp", "fan", "heater", "blind", "socket", "plug", "spots", "climate"}
+)
 _PERSONS_DEVICE = re.compile(
     r"(?<!^)\b([A-Z]\w+)['’]s (?:\w+ ){0,2}(?:lights?|lamps?|heater|radiator|fan|tv|telly|plug|blind|blinds|room)\b"
 )
