@@ -1135,6 +1135,10 @@ def _fan_preset(entity: Entity, intent: Intent) -> list[Action]:
     return _named_mode(entity, intent, "fan", "preset_mode", "preset_modes", "preset")
 
 
+def _climate_preset(entity: Entity, intent: Intent) -> list[Action]:
+    return _named_mode(entity, intent, "climate", "preset_mode", "preset_modes", "preset")
+
+
 def _named_mode(entity: Entity, intent: Intent, component: str, key: str, choices: str, what: str) -> list[Action]:
     """A mode chosen by name from the device's list (`{key}_command_topic`, `{choices}`)."""
     if entity.component != component or not entity.config.get(f"{key}_command_topic"):
@@ -1339,6 +1343,7 @@ _BUILDERS: dict[str, Callable[[Entity, Intent], list[Action]]] = {
     "HassFanSetSpeed": _fan_speed,
     "HassFanSetSpeedRelative": _fan_speed,
     "HassFanSetPreset": _fan_preset,
+    "HassClimateSetPreset": _climate_preset,
     "HassHumidifierSetHumidity": _humidity,
     "HassHumidifierSetMode": _humidifier_mode,
     "HassSelectOption": _select,

@@ -110,6 +110,7 @@ INTENTS: dict[str, IntentSpec] = {
             "HassFanSetSpeedRelative", "fan faster/slower; percentage_step signed", (*TARGET_SLOTS, "percentage_step")
         ),
         IntentSpec("HassFanSetPreset", "set fan preset mode", (*TARGET_SLOTS, "preset_mode")),
+        IntentSpec("HassClimateSetPreset", "set a thermostat preset (eco, boost)", (*TARGET_SLOTS, "preset_mode")),
         IntentSpec("HassSelectOption", "choose a select option (drive mode, ...)", (*TARGET_SLOTS, "option")),
         IntentSpec("HassNumberSet", "set a number entity", (*TARGET_SLOTS, "value")),
         IntentSpec(

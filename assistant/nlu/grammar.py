@@ -70,6 +70,7 @@ INTENT_COMPONENTS: dict[str, frozenset[str]] = {
     "HassFanSetSpeed": frozenset({"fan"}),
     "HassFanSetSpeedRelative": frozenset({"fan"}),
     "HassFanSetPreset": frozenset({"fan"}),
+    "HassClimateSetPreset": frozenset({"climate"}),
     "HassVacuumStart": frozenset({"vacuum"}),
     "HassVacuumReturnToBase": frozenset({"vacuum"}),
     "HassLawnMowerStartMowing": frozenset({"lawn_mower"}),

@@ -207,6 +207,7 @@ _PHRASES: dict[str, Callable[[Intent, Entity], str]] = {
     "HassFanSetSpeed": _fan_speed,
     "HassFanSetSpeedRelative": _fan_speed,
     "HassFanSetPreset": _preset,
+    "HassClimateSetPreset": _preset,
     "HassHumidifierSetMode": _humidifier_mode,
     "HassStopCover": _fixed("stopped"),
     "HassVacuumPause": _fixed("paused"),

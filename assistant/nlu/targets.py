@@ -72,6 +72,7 @@ INTENT_DOMAINS: dict[str, frozenset[str]] = {
     "HassFanSetSpeed": frozenset({"fan"}),
     "HassFanSetSpeedRelative": frozenset({"fan"}),
     "HassFanSetPreset": frozenset({"fan"}),
+    "HassClimateSetPreset": frozenset({"climate"}),
     "HassVacuumStart": frozenset({"vacuum"}),
     "HassVacuumReturnToBase": frozenset({"vacuum"}),
     "HassVacuumPause": frozenset({"vacuum"}),

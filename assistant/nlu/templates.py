@@ -78,6 +78,8 @@ SELECT_OPTION_LIST = "asst_select_option"
 """Slot list of every option of every select entity (spoken form -> the option to send)."""
 FAN_PRESET_LIST = "asst_fan_preset"
 """Slot list of every preset mode of every fan."""
+CLIMATE_PRESET_LIST = "asst_climate_preset"
+"""Slot list of every preset mode of every climate (eco, boost, away)."""
 HUMIDIFIER_MODE_LIST = "asst_humidifier_mode"
 """Slot list of every mode of every humidifier."""
 VACUUM_FAN_SPEED_LIST = "asst_vacuum_fan_speed"
@@ -645,6 +647,7 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
     options: dict[str, str] = {}
     plurals: dict[str, str] = {}
     presets: dict[str, str] = {}
+    climate_presets: dict[str, str] = {}
     humidifier_modes: dict[str, str] = {}
     fan_speeds: dict[str, str] = {}
     owners: dict[str, set[str]] = {}
@@ -671,6 +674,9 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
         if entity.component == "fan":
             for preset in entity.config.get("preset_modes") or ():
                 presets.setdefault(normalize_name(str(preset)), str(preset))
+        if entity.component == "climate":
+            for preset in entity.config.get("preset_modes") or ():
+                climate_presets.setdefault(normalize_name(str(preset)), str(preset))
         if entity.component == "humidifier":
             for mode in entity.config.get("modes") or ():
                 humidifier_modes.setdefault(normalize_name(str(mode)), str(mode))
@@ -702,6 +708,9 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
         "floor": TextSlotList.from_tuples(((f, f) for f in floor_names), allow_template=False, name="floor"),
         SELECT_OPTION_LIST: TextSlotList.from_tuples(options.items(), allow_template=False, name=SELECT_OPTION_LIST),
         FAN_PRESET_LIST: TextSlotList.from_tuples(presets.items(), allow_template=False, name=FAN_PRESET_LIST),
+        CLIMATE_PRESET_LIST: TextSlotList.from_tuples(
+            climate_presets.items(), allow_template=False, name=CLIMATE_PRESET_LIST
+        ),
         HUMIDIFIER_MODE_LIST: TextSlotList.from_tuples(
             humidifier_modes.items(), allow_template=False, name=HUMIDIFIER_MODE_LIST
         ),
