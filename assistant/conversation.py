@@ -70,6 +70,11 @@ the back the sun is in their eyes": for whom is said, not where."""
 _TOO = re.compile(r"[\s,]+(?:too|also)[\s.!]*$", re.IGNORECASE)
 _A_PIECE = re.compile(r"\ba (?:piece|peace)\b", re.IGNORECASE)
 """"Open the window a piece" (or, misheard, "a peace"): a bit."""
+_MORE_WORD = r"(?:brighter|dimmer|darker|warmer|cooler|colder|hotter|louder|quieter|softer|higher|lower|faster|slower)"
+_STILL = re.compile(rf"\b(?:even|still|yet)\s+(?={_MORE_WORD}\b)|(?<=er)\s+still(?=[\s.!?]*$)", re.IGNORECASE)
+""""Brighter still", "a touch cooler still", "even warmer": one more small step ("a bit brighter")
+unless an amount is said."""
+_AN_AMOUNT = re.compile(r"\b(?:bit|little|touch|tad|lot|much|way|by|slightly|\d+)\b", re.IGNORECASE)
 _LIGHT_KIND = re.compile(r"\b(?:lights?|lamps?|bulbs?|lighting|spots?|strips?|everything|all)\b")
 _AS_WELL = re.compile(r"[\s,]+as well(?:[\s,]+please)?[\s.!]*$", re.IGNORECASE)
 """"The heater as well" is "the heater too": the last command again, on another device."""
@@ -1216,6 +1221,9 @@ def _tidy(text: str) -> str:
     text = TRAILING_FILLER.sub("", LEADING_FILLER.sub("", text)) or text
     text = _AS_WELL.sub(" too", text)
     text = _A_PIECE.sub("a bit", text)
+    text, still = _STILL.subn("", text)
+    if still and not _AN_AMOUNT.search(text):
+        text = re.sub(rf"\b{_MORE_WORD}\b", r"a bit \g<0>", text, count=1, flags=re.IGNORECASE)
     text = _RIGHT_DOWN.sub(r"\1 to", text)
     text = _AS_BRIGHT_AS_IT_GOES.sub(r"set \1 to max", text)
     text = _TURN_LIKE.sub(r"turn \1 \2", text)

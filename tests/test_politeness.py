@@ -22,6 +22,8 @@ from assistant.nlu.politeness import unwrap, verb_of
         ("I'd like the front door unlocked if you don't mind", "unlock the front door"),
         ("we'd like the porch light on", "turn on the porch light"),
         ("I was wondering if you could open the garage", "open the garage"),
+        ("I'd like it a little cooler back here", "make it a little cooler back here"),
+        ("we'd like the lounge a bit warmer", "make the lounge a bit warmer"),
         # Nothing to unwrap: left as said.
         ("turn on the kitchen light", "turn on the kitchen light"),
         ("would you like to hear a joke", "would you like to hear a joke"),

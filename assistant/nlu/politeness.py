@@ -59,6 +59,15 @@ _WISHED_VALUE = re.compile(
     re.IGNORECASE,
 )
 
+_WISHED_MORE = re.compile(
+    r"^\s*(?:i'd|i would|we'd|we would|i want|we want) (?:like )?(?P<what>it|them|(?:the|my|our) .+?) "
+    r"(?:to be )?(?P<more>(?:(?:a )?(?:little |tiny )?(?:bit|touch|tad|little|lot) )?(?:\w+er))(?=[\s,.!?]|$)",
+    re.IGNORECASE,
+)
+
+_COMPARATIVES = frozenset({"brighter", "dimmer", "darker", "warmer", "cooler", "colder", "hotter", "louder",
+                           "quieter", "softer", "higher", "lower", "faster", "slower"})
+
 _E_VERBS = frozenset({"clos", "mak", "rais", "chang", "activat", "increas", "decreas", "reduc", "leav", "mov",
                       "us", "tak", "sav", "engag", "releas", "ventilat", "operat", "stor", "brak"})
 
@@ -93,5 +102,9 @@ def unwrap(text: str) -> str:
     if valued is not None:
         # "I'd like it at 20.5 on my side": set it to 20.5 on my side.
         inner = f"set {valued.group('what')} to {valued.group('value')}{inner[valued.end():]}"
+    more = _WISHED_MORE.match(inner)
+    if more is not None and more.group("more").split()[-1].lower() in _COMPARATIVES:
+        # "I'd like it a little cooler back here": make it a little cooler back here.
+        inner = f"make {more.group('what')} {more.group('more')}{inner[more.end():]}"
     inner = _TRAILING.sub("", inner)
     return inner.strip() or text
