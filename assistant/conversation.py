@@ -53,7 +53,7 @@ LEADING_FILLER = re.compile(
 )
 TRAILING_FILLER = re.compile(
     r"(?:[\s,]+(?:instead|then|after all|first|anyway|again|for me|please|completely|fully|actually"
-    r"|at the moment|right now"
+    r"|at the moment|right now|for now"
     r"|all the way|if it s no trouble|if it's no trouble|just in case|though|no cap|bro|fam"
     r"|thank you(?: ever so much)?"
     r"|for (?:the |my |your |our )?(?:baby|kids|children|boys|girls|her|him|them|dog|dogs|cat|mom|mum|dad"
@@ -74,12 +74,15 @@ _MORE_WORD = r"(?:brighter|dimmer|darker|warmer|cooler|colder|hotter|louder|quie
 _STILL = re.compile(rf"\b(?:even|still|yet)\s+(?={_MORE_WORD}\b)|(?<=er)\s+still(?=[\s.!?]*$)", re.IGNORECASE)
 """"Brighter still", "a touch cooler still", "even warmer": one more small step ("a bit brighter")
 unless an amount is said."""
+_FOR_THE_NIGHT = re.compile(r"[\s,]+(?:for the night|overnight)(?=[\s.!?]*$)", re.IGNORECASE)
+""""Put the fridge on silent for the night", "lock up for the night": now; but an alarm armed "for
+the night" is armed in its night mode."""
 _AN_AMOUNT = re.compile(r"\b(?:bit|little|touch|tad|lot|much|way|by|slightly|\d+)\b", re.IGNORECASE)
 _LIGHT_KIND = re.compile(r"\b(?:lights?|lamps?|bulbs?|lighting|spots?|strips?|everything|all)\b")
 _AS_WELL = re.compile(r"[\s,]+as well(?:[\s,]+please)?[\s.!]*$", re.IGNORECASE)
 """"The heater as well" is "the heater too": the last command again, on another device."""
 _AS_BRIGHT_AS_IT_GOES = re.compile(
-    r"\b(?:make|turn|put|set|get) (.+?)(?: (?:right |all the way )?up)? "
+    r"\b(?:make|turn|put|set|get) (?:on )?(.+?)(?: (?:right |all the way )?up)? "
     r"(?:as bright as (?:it goes|possible|it can go|it will go|it ll go|you can)"
     r"|(?:to |at |on )?full brightness|fully bright|(?:to |at |on )?maximum brightness)(?=[\s,.!?]|$)",
     re.IGNORECASE,
@@ -1221,6 +1224,8 @@ def _tidy(text: str) -> str:
     text = TRAILING_FILLER.sub("", LEADING_FILLER.sub("", text)) or text
     text = _AS_WELL.sub(" too", text)
     text = _A_PIECE.sub("a bit", text)
+    if not re.search(r"\b(?:arm|alarm|security)\b", text, re.IGNORECASE):
+        text = _FOR_THE_NIGHT.sub("", text)
     text, still = _STILL.subn("", text)
     if still and not _AN_AMOUNT.search(text):
         text = re.sub(rf"\b{_MORE_WORD}\b", r"a bit \g<0>", text, count=1, flags=re.IGNORECASE)

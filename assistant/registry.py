@@ -309,10 +309,12 @@ class Registry:
             derived += ["big light", "main light"]
             if not _OVERHEAD.search(" ".join(normalize_name(x) for x in entity.names)):
                 derived.append("ceiling light")
-        if entity.component == "light":
-            # "The patio lights" for the "Patio String Lights": the first word and the kind.
+        if entity.component in ("light", "climate", "switch", "fan"):
+            # "The patio lights" for the "Patio String Lights", "the diesel heater" for the
+            # "Diesel Night Heater": the first word and the kind.
             for words in (normalize_name(x).split() for x in entity.names):
-                if len(words) > 2 and words[-1] in _LIGHT_WORDS and self.find_area(words[0]) is None and not any(
+                kind = words[-1] in _LIGHT_WORDS or words[-1] in _COUNTED_KINDS
+                if len(words) > 2 and kind and self.find_area(words[0]) is None and not any(
                     other is not entity and normalize_name(other.name).startswith(words[0] + " ") for other in self
                 ):
                     # Not "the van light" when every board's name starts with "Van".
@@ -358,7 +360,8 @@ class Registry:
             for n in spaced:
                 *rest, last = n.split()
                 if last in _TRAILING_COMMANDS:
-                    derived.append(f"{last} the {' '.join(rest)}")
+                    # "Leveling Jacks Retract": "retract the leveling jacks", "retract the jacks".
+                    derived += [f"{last} the {' '.join(rest)}", f"{last} the {rest[-1]}"]
                 elif rest[0] in _LEADING_COMMANDS and rest[1:2] not in (["the"], ["my"]):
                     derived.append(f"{rest[0]} the {' '.join([*rest[1:], last])}")
         # "The white noise" for the "White Noise Machine", its "Sound" select and its "Volume".
@@ -695,7 +698,7 @@ _SEAT_CODE = re.compile(r"[1-3][lrc]|[fr][lr]|row[1-3]")
 
 _UNIT_SUFFIX = re.compile(
     r" (?:minutes|seconds|hours|percent|level|temperature|mins|secs|time|duration"
-    r"|target|setpoint|set point|target temperature)$"
+    r"|target|setpoint|set point|target temperature|speed)$"
 )
 
 _KIND_SUFFIX: dict[str, re.Pattern[str]] = {
@@ -759,7 +762,9 @@ _LEADING_COMMANDS = frozenset(
 )
 """What a button named command first does ("Restart Router" is "restart the router")."""
 
-_TRAILING_COMMANDS = frozenset("test reset restart reboot update refresh identify calibrate flush".split())
+_TRAILING_COMMANDS = frozenset(
+    "test reset restart reboot update refresh identify calibrate flush retract extend deploy stow".split()
+)
 """What a button named after its thing and then its command does ("Chime Test", "Filter Reset")."""
 
 _AREA_SYNONYMS: tuple[frozenset[str], ...] = tuple(

@@ -606,9 +606,24 @@ def _light_set(entity: Entity, intent: Intent) -> list[Action]:
         kelvin = round(_slot_number(intent, "temperature", "colour temperature"))
         if kelvin <= 0:
             raise ActionError("I didn't catch the colour temperature.")
+    if slots.get("effect"):
+        params["effect"] = light_effect(entity, str(slots["effect"]))
     if not params and rgb is None and kelvin is None:
         raise ActionError("Tell me a brightness, a colour or a colour temperature.")
     return _light_on(entity, params, rgb, kelvin)
+
+
+def light_effect(entity: Entity, spoken: str) -> str:
+    """The effect of the light's `effect_list`, exactly as listed, that `spoken` names."""
+    listed = entity.config.get("effect_list") or []
+    effect = _match_option(spoken, listed) or _match_option(re.sub(r"\bcolour\b", "color", spoken), listed)
+    if effect is None:
+        if not listed:
+            raise _cannot(entity, "show effects")
+        raise ActionError(f"{sentence(spoken_name(entity))} has no {normalize_name(spoken)} effect.")
+    if _light_schema(entity) == "default" and not entity.config.get("effect_command_topic"):
+        raise _cannot(entity, "show effects")
+    return effect
 
 
 ANOTHER_COLOR = "another colour"
@@ -802,6 +817,8 @@ def _light_default_on(entity: Entity, params: dict[str, Any]) -> list[Action]:
         value = kelvin if config.get("color_temp_kelvin") else colors.kelvin_to_mired(kelvin)
         payload = _payload(entity, "color_temp_command_template", value)
         actions.append(_publish(entity, "color_temp_command_topic", payload))
+    if "effect" in params:
+        actions.append(_send(entity, "effect_command_topic", "effect_command_template", params["effect"]))
     if on_type == "last":
         actions.append(_publish(entity, "command_topic", payload_on))
     if not actions:
@@ -835,6 +852,8 @@ def _light_json_on(entity: Entity, modes: set[str], params: dict[str, Any]) -> A
     if "color_temp_kelvin" in params:
         kelvin = params["color_temp_kelvin"]
         message["color_temp"] = kelvin if config.get("color_temp_kelvin") else colors.kelvin_to_mired(kelvin)
+    if "effect" in params:
+        message["effect"] = params["effect"]
     return _publish(entity, "command_topic", _json(message))
 
 

@@ -28,6 +28,8 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # "The hole light", "put the cattle on": a hall and a kettle, never a hole or cattle.
         (r"\bhole (lights?|lamps?|way|door|heater|radiator)\b", r"hall \1"),
         (r"\bcattle\b", "kettle"),
+        (r"\bfringe\b", "fridge"),
+        (r"\b(?:crews|cruz|crew)\s+control\b", "cruise control"),
         # "Put the heat pump on to cool", "onto cool": to a mode (a number after it is a level).
         (r"^((?:put|set|switch|turn)\b.*?)\s+on\s?to\s+(?=[a-z])", r"\1 to "),
         # "150 km/h", "60 kilometers per hour": the number alone (a speed setting's unit is its own).

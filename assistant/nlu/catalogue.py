@@ -36,8 +36,8 @@ INTENTS: dict[str, IntentSpec] = {
         IntentSpec("HassToggle", "toggle", TARGET_SLOTS),
         IntentSpec(
             "HassLightSet",
-            "set light brightness percent, colour name or colour temperature in kelvin",
-            (*TARGET_SLOTS, "brightness", "color", "temperature"),
+            "set light brightness percent, colour name, colour temperature in kelvin or effect",
+            (*TARGET_SLOTS, "brightness", "color", "temperature", "effect"),
         ),
         IntentSpec("HassSetPosition", "set cover/valve position percent", (*TARGET_SLOTS, "position")),
         IntentSpec("HassStopCover", "stop a moving cover", TARGET_SLOTS),

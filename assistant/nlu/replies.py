@@ -105,6 +105,8 @@ def _on_off(intent: Intent, entity: Entity) -> str:
 def _light_set(intent: Intent, entity: Entity) -> str:
     slots = intent.slots
     parts: list[str] = []
+    if slots.get("effect"):
+        parts.append(normalize_name(acts.light_effect(entity, str(slots["effect"]))))
     if slots.get("color"):
         parts.append(str(slots["color"]).lower())
     if slots.get("temperature") is not None:

@@ -224,6 +224,9 @@ def resolve_targets(
             # "Switch the heat on" in a house with a thermostat and a water heater: the one that
             # has that mode.
             home = [e for e in home if _has_hvac_mode(e, str(slots["hvac_mode"]))]
+        if len(home) > 1 and slots.get("fan_mode"):
+            # "Fan on auto" in a camper with a cab climate and a diesel heater: the one with a fan.
+            home = [e for e in home if e.config.get("fan_mode_command_topic")]
         if len(home) == 1 and home[0].component in _WHOLE_HOME_DOMAINS and not (
             constraints.device_classes and any(e.component == home[0].component for e in here)
         ):

@@ -78,6 +78,8 @@ SELECT_OPTION_LIST = "asst_select_option"
 """Slot list of every option of every select entity (spoken form -> the option to send)."""
 FAN_PRESET_LIST = "asst_fan_preset"
 """Slot list of every preset mode of every fan."""
+LIGHT_EFFECT_LIST = "asst_light_effect"
+"""Slot list of every effect of every light (rainbow, colour wipe, twinkle)."""
 CLIMATE_PRESET_LIST = "asst_climate_preset"
 """Slot list of every preset mode of every climate (eco, boost, away)."""
 HUMIDIFIER_MODE_LIST = "asst_humidifier_mode"
@@ -226,6 +228,17 @@ class TemplateMatcher:
                 if same and "name" in other.entities and not _one_as_a_noun(heard.lower(), other):
                     named = self._intent(other, heard, text, area_name)
                     if named.targets:
+                        return named
+        area_words = str(result.entities["area"].text or "").lower() if "area" in result.entities else ""
+        said_area = bool(area_words.strip()) and re.search(rf"\b{re.escape(area_words)}\b", heard.lower()) is not None
+        if said_area and "name" not in result.entities and intent.targets:
+            # "Turn bedroom lamp to 50%": the "Bedroom Lamp", as Home Assistant reads it, not the
+            # bedroom's lights (the same one when it is the room's only light).
+            for other in ranked[1:]:
+                same = other.intent.name == result.intent.name
+                if same and "name" in other.entities and not _one_as_a_noun(heard.lower(), other):
+                    named = self._intent(other, heard, text, area_name)
+                    if len(named.targets) == 1 and named.targets[0] in intent.targets:
                         return named
         return intent
 
@@ -648,6 +661,7 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
     plurals: dict[str, str] = {}
     presets: dict[str, str] = {}
     climate_presets: dict[str, str] = {}
+    light_effects: dict[str, str] = {}
     humidifier_modes: dict[str, str] = {}
     fan_speeds: dict[str, str] = {}
     owners: dict[str, set[str]] = {}
@@ -674,6 +688,11 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
         if entity.component == "fan":
             for preset in entity.config.get("preset_modes") or ():
                 presets.setdefault(normalize_name(str(preset)), str(preset))
+        if entity.component == "light":
+            for effect in entity.config.get("effect_list") or ():
+                spoken = normalize_name(str(effect))
+                light_effects.setdefault(spoken, str(effect))
+                light_effects.setdefault(re.sub(r"\bcolor\b", "colour", spoken), str(effect))
         if entity.component == "climate":
             for preset in entity.config.get("preset_modes") or ():
                 climate_presets.setdefault(normalize_name(str(preset)), str(preset))
@@ -708,6 +727,9 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
         "floor": TextSlotList.from_tuples(((f, f) for f in floor_names), allow_template=False, name="floor"),
         SELECT_OPTION_LIST: TextSlotList.from_tuples(options.items(), allow_template=False, name=SELECT_OPTION_LIST),
         FAN_PRESET_LIST: TextSlotList.from_tuples(presets.items(), allow_template=False, name=FAN_PRESET_LIST),
+        LIGHT_EFFECT_LIST: TextSlotList.from_tuples(
+            light_effects.items(), allow_template=False, name=LIGHT_EFFECT_LIST
+        ),
         CLIMATE_PRESET_LIST: TextSlotList.from_tuples(
             climate_presets.items(), allow_template=False, name=CLIMATE_PRESET_LIST
         ),
