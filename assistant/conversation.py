@@ -43,7 +43,7 @@ TIMER_INTENTS = {"HassStartTimer", "HassCancelTimer", "HassCancelAllTimers", "Ha
 FILLERS = re.compile(r"\b(again|too|as well|also|please|now|then|both|back)\b", re.IGNORECASE)
 
 LEADING_FILLER = re.compile(
-    r"^\s*(?:(?:ok|okay|so|um+|uh+|er+m?|m+|hmm+|well|hey|hi|yo|oi|nah|hello(?: there)?"
+    r"^\s*(?:(?:ok|okay|so|um+|uh+|er+m?|m+|hmm+|well|hey|hi|yo|ayo|oi|nah|hello(?: there)?"
     r"|good (?:morning|afternoon|evening)"
     r"|(?:morning|afternoon|evening)(?![\s,]+(?:scene|mode|routine|lights?)\b)"
     r"|excuse me|alright|all right|nabu|jarvis|mycroft|alexa|actually|in fact|just|oh|wait|no wait|sorry"
@@ -77,6 +77,12 @@ unless an amount is said."""
 _FOR_THE_NIGHT = re.compile(r"[\s,]+(?:for the night|overnight)(?=[\s.!?]*$)", re.IGNORECASE)
 """"Put the fridge on silent for the night", "lock up for the night": now; but an alarm armed "for
 the night" is armed in its night mode."""
+_MORE_LIKE = re.compile(
+    rf"^(?:(?:a )?(?:bit|little|touch|tad) )?{_MORE_WORD}[\s,]+(?:like|say|maybe|about|around|to|at)\s+"
+    r"(\d+(?:\.\d+)?(?:\s*(?:%|percent|degrees?))?)[\s.!?]*$",
+    re.IGNORECASE,
+)
+""""Brighter, like 60": to 60, not a step and then a stray "like 60"."""
 _AN_AMOUNT = re.compile(r"\b(?:bit|little|touch|tad|lot|much|way|by|slightly|\d+)\b", re.IGNORECASE)
 _LIGHT_KIND = re.compile(r"\b(?:lights?|lamps?|bulbs?|lighting|spots?|strips?|everything|all)\b")
 _AS_WELL = re.compile(r"[\s,]+as well(?:[\s,]+please)?[\s.!]*$", re.IGNORECASE)
@@ -1226,6 +1232,7 @@ def _tidy(text: str) -> str:
     text = _A_PIECE.sub("a bit", text)
     if not re.search(r"\b(?:arm|alarm|security)\b", text, re.IGNORECASE):
         text = _FOR_THE_NIGHT.sub("", text)
+    text = _MORE_LIKE.sub(r"make it \1", text)
     text, still = _STILL.subn("", text)
     if still and not _AN_AMOUNT.search(text):
         text = re.sub(rf"\b{_MORE_WORD}\b", r"a bit \g<0>", text, count=1, flags=re.IGNORECASE)

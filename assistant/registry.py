@@ -332,6 +332,10 @@ class Registry:
                 if re.search(rf"\b{word}\b", n):
                     derived += [re.sub(rf"\b{word}\b", other, n) for other in others]
         derived += _unique_nouns(self, entity)
+        if entity.component == "valve" and entity.device_class in (None, "water"):
+            # "Turn on the front lawn sprinklers" for the valve "Front Lawn" of a sprinkler controller.
+            derived += [f"{normalize_name(n)} {word}" for n in entity.names for word in _WATERING_WORDS
+                        if not normalize_name(n).endswith(word)]
         if entity.component in ("select", "number", "button"):
             # "Set the heat pump to hot water only", "ring the doorbell": a device's one setting or
             # button, by the device.
@@ -583,6 +587,9 @@ def _name_endings(entity: Entity) -> list[str]:
                 # "The ceiling light" for the "Living Room Ceiling Bulb" (not "the room light" for
                 # the "Living Room Lamp": the words are its room's).
                 endings += [f"{rest} {other}" for other in _LIGHT_SWAPS[words[-1]]]
+    # "The leds" for the "Tyler LED Strip" in Tyler's room: an ending's everyday words.
+    # (Of two words or more: "the defroster" is not the "Rear Demister" beside a "Defrost".)
+    endings += [other for n in list(endings) if " " in n for other in _SYNONYMS.get(n, ())]
     return [n for n in dict.fromkeys(endings) if n not in _KIND_WORDS and len(n.split()[0]) > 1]
 
 
@@ -657,6 +664,11 @@ def _heating_variants(name: str) -> list[str]:
     return [name]
 
 
+_WATERING_WORDS = (
+    "sprinkler", "sprinklers", "valve", "irrigation", "watering", "zone",
+    "sprinkler valve", "irrigation valve", "water valve",
+)
+"""What a water valve is called after the name of the ground it waters."""
 _DEFROST_WORDS = ("demister", "defroster", "defrost", "defogger")
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "tv": ("telly", "television"),
