@@ -22,7 +22,7 @@ from assistant.nlu.colors import color_name_to_rgb
 from assistant.nlu.numbers import DIGIT_WORDS, words_to_digits
 from assistant.nlu.paraphrase import COMPONENTS as PARAPHRASE_COMPONENTS
 from assistant.nlu.paraphrase import paraphrase
-from assistant.nlu.politeness import unwrap
+from assistant.nlu.politeness import COMPARATIVES, unwrap
 from assistant.nlu.replies import confirmation_question, reply_for
 from assistant.nlu.targets import entities_named
 from assistant.nlu.types import Action, ActionError, Intent
@@ -70,7 +70,7 @@ the back the sun is in their eyes": for whom is said, not where."""
 _TOO = re.compile(r"[\s,]+(?:too|also)[\s.!]*$", re.IGNORECASE)
 _A_PIECE = re.compile(r"\ba (?:piece|peace)\b", re.IGNORECASE)
 """"Open the window a piece" (or, misheard, "a peace"): a bit."""
-_MORE_WORD = r"(?:brighter|dimmer|darker|warmer|cooler|colder|hotter|louder|quieter|softer|higher|lower|faster|slower)"
+_MORE_WORD = f"(?:{'|'.join(COMPARATIVES)})"
 _STILL = re.compile(rf"\b(?:even|still|yet)\s+(?={_MORE_WORD}\b)|(?<=er)\s+still(?=[\s.!?]*$)", re.IGNORECASE)
 """"Brighter still", "a touch cooler still", "even warmer": one more small step ("a bit brighter")
 unless an amount is said."""

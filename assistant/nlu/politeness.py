@@ -65,8 +65,9 @@ _WISHED_MORE = re.compile(
     re.IGNORECASE,
 )
 
-_COMPARATIVES = frozenset({"brighter", "dimmer", "darker", "warmer", "cooler", "colder", "hotter", "louder",
-                           "quieter", "softer", "higher", "lower", "faster", "slower"})
+COMPARATIVES = ("brighter", "dimmer", "darker", "warmer", "cooler", "colder", "hotter", "louder", "quieter",
+                "softer", "higher", "lower", "faster", "slower")
+"""The words of a relative setting said as a wish or a follow-up ("I'd like it cooler", "brighter still")."""
 
 _E_VERBS = frozenset({"clos", "mak", "rais", "chang", "activat", "increas", "decreas", "reduc", "leav", "mov",
                       "us", "tak", "sav", "engag", "releas", "ventilat", "operat", "stor", "brak"})
@@ -103,7 +104,7 @@ def unwrap(text: str) -> str:
         # "I'd like it at 20.5 on my side": set it to 20.5 on my side.
         inner = f"set {valued.group('what')} to {valued.group('value')}{inner[valued.end():]}"
     more = _WISHED_MORE.match(inner)
-    if more is not None and more.group("more").split()[-1].lower() in _COMPARATIVES:
+    if more is not None and more.group("more").split()[-1].lower() in COMPARATIVES:
         # "I'd like it a little cooler back here": make it a little cooler back here.
         inner = f"make {more.group('what')} {more.group('more')}{inner[more.end():]}"
     inner = _TRAILING.sub("", inner)

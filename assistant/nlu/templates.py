@@ -39,7 +39,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -219,28 +219,30 @@ class TemplateMatcher:
             _LOGGER.debug("No template matched %r", heard)
             return None
         intent = self._intent(result, heard, text, area_name)
+        named = self._naming_readings(ranked, heard, text, area_name)
         if not intent.targets and not intent.ambiguous and "name" not in intent.slots and _targets_devices(intent.name):
             # "Turn on the rear climate" for the switch "Rear Climate", not the climate of the
-            # Rear area, which has none: the next reading of the same intent that names a device
-            # (never another intent: "unlock the door" is not a switch named "... unlock the door").
-            for other in ranked[1:]:
-                same = other.intent.name == result.intent.name
-                if same and "name" in other.entities and not _one_as_a_noun(heard.lower(), other):
-                    named = self._intent(other, heard, text, area_name)
-                    if named.targets:
-                        return named
+            # Rear area, which has none.
+            return next((other for other in named if other.targets), intent)
         area_words = str(result.entities["area"].text or "").lower() if "area" in result.entities else ""
         said_area = bool(area_words.strip()) and re.search(rf"\b{re.escape(area_words)}\b", heard.lower()) is not None
         if said_area and "name" not in result.entities and intent.targets:
             # "Turn bedroom lamp to 50%": the "Bedroom Lamp", as Home Assistant reads it, not the
             # bedroom's lights (the same one when it is the room's only light).
-            for other in ranked[1:]:
-                same = other.intent.name == result.intent.name
-                if same and "name" in other.entities and not _one_as_a_noun(heard.lower(), other):
-                    named = self._intent(other, heard, text, area_name)
-                    if len(named.targets) == 1 and named.targets[0] in intent.targets:
-                        return named
+            return next((other for other in named if len(other.targets) == 1 and other.targets[0] in intent.targets),
+                        intent)
         return intent
+
+    def _naming_readings(
+        self, ranked: list[RecognizeResult], heard: str, text: str, area_name: str | None
+    ) -> Iterator[Intent]:
+        """The readings after the best one that are of its intent and name a device, in rank order,
+        built only as they are asked for (never another intent: "unlock the door" is not a switch
+        named "... unlock the door")."""
+        for other in ranked[1:]:
+            if other.intent.name == ranked[0].intent.name and "name" in other.entities \
+                    and not _one_as_a_noun(heard.lower(), other):
+                yield self._intent(other, heard, text, area_name)
 
     def _intent(self, result: RecognizeResult, heard: str, text: str, area_name: str | None) -> Intent:
         slots = {
