@@ -1084,9 +1084,11 @@ warm", "the sun is in the baby's eyes", "but not too bright", "too bright, back 
 
 _INLINE_PREAMBLE = re.compile(
     r"^(?:it s|its|it is|i m|im|i am|too|so|my \w+ (?:is|are)|the \w+ (?:is|are))\b.*?\s"
-    r"(?=(?:switch|set|turn|make|put|open|close|lock|unlock|dim|start|stop|raise|lower)\b)"
+    r"(?=(?:switch|set|turn|make|put|open|close|lock|unlock|dim|start|stop|raise|lower|bring)\b)"
 )
 """A complaint said before the command: "its freezing switch my climate to heat"."""
+
+_PREAMBLE_NAMING = re.compile(r"^(the \w+) (?:is|are)\b")
 
 _INLINE_REMARK = re.compile(
     r"\s(?:it s|its|it is|the \w+ is|he s|she s|they re|theyre|now that|because|cause|since|so that|so (?:i|we) can"
@@ -1249,7 +1251,14 @@ def _tidy(text: str) -> str:
         # here" keeps it, or it would be the whole home's.
         text = text[: in_here.start()] or text
     preamble = _INLINE_PREAMBLE.match(text.lower())
-    return text[preamble.end():] if preamble else text
+    if preamble is None:
+        return text
+    command = text[preamble.end():]
+    named = _PREAMBLE_NAMING.match(preamble.group())
+    if named:
+        # "The spotlights are a bit glaring, bring them down": "them" is what the complaint named.
+        command = _PRONOUN.sub(named.group(1), command, count=1)
+    return command
 
 
 def _new_value(last: Intent, words: str) -> Intent | None:

@@ -741,6 +741,7 @@ _LIGHT_SWAPS: dict[str, tuple[str, ...]] = {
     "lamp": ("light",),
     "lighting": ("light", "lights"),
     "bulb": ("light", "lamp"),
+    "leds": ("lights", "light"),
 }
 """What else people call a light by the last word of its name ("the bed reading lamp")."""
 

@@ -28,6 +28,13 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # "The hole light", "put the cattle on": a hall and a kettle, never a hole or cattle.
         (r"\bhole (lights?|lamps?|way|door|heater|radiator)\b", r"hall \1"),
         (r"\bcattle\b", "kettle"),
+        (r"\bbed side\b", "bedside"),
+        # Dutch and German speakers: "put the lamp on 60 percent", "open the shutter for 40 percent",
+        # "do the shutters down", "stop it there".
+        (r"^((?:put|set|turn|switch|bring|open|close)\b.*?)\s+(?:on|for)\s+(?=(?:\d+(?:\.\d+)?\s*(?:%|percent|kelvin|k)|half)[.!?]*$)",
+         r"\1 to "),
+        (r"^do\s+((?:the|all the|my|our|it|them)\b.*\s(?:down|up))[.!?]*$", r"put \1"),
+        (r"^(stop\s+(?:it|them|that|the\s+\w+(?:\s+\w+)?))\s+there[.!?]*$", r"\1"),
         (r"\bfringe\b", "fridge"),
         (r"\b(?:crews|cruz|crew)\s+control\b", "cruise control"),
         # "Put the heat pump on to cool", "onto cool": to a mode (a number after it is a level).
@@ -54,6 +61,8 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?:said|sit|sat|sent)\s+(the|my)\b", r"set \1"),
         # "My sit heating", "the seats heater": a seat's.
         (r"\b(?:sit|sits|seats)\s+(heat|heating|heater|warmer|ventilation|cooling)\b", r"seat \1"),
+        # "Turn turn on the tv", "the the lamp": a word said twice over (never a number: "ten ten").
+        (r"\b([a-z]{2,})(?:\s+\1\b)+", r"\1"),
     )
 )
 

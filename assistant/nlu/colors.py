@@ -173,6 +173,9 @@ WHITE_TEMPERATURES: dict[str, int] = {
     "softwhite": 2700,
     "coolwhite": 6500,
     "daylight": 6500,
+    "natural": 4000,
+    "naturalwhite": 4000,
+    "neutralwhite": 4000,
 }
 
 

@@ -62,7 +62,7 @@ _SETTING = re.compile(r"\b(?:full|max|maximum|minimum|brightness|colou?r|degrees
 
 _ACTIONS: dict[str, re.Pattern[str]] = {
     "off": re.compile(
-        r"\b(?:off|shut(?: down)?|kill|cut|deactivate|disable|extinguish|lights out|put out)\b"
+        r"\b(?:off|shut(?: down)?|kill|cut|deactivate|disable|extinguish|lights out|put out|go out)\b"
     ),
     "on": re.compile(
         r"\b(?:turn|turned|switch|switched|put|flip|power|get|keep|leave)\b(?: \w+){0,4} on\b"
@@ -73,9 +73,11 @@ _ACTIONS: dict[str, re.Pattern[str]] = {
         r"|minimi[sz]e)\b"
     ),
     "brighter": re.compile(
-        r"\b(?:brighten|brighter|increase|raise|boost|up|more light|maximi[sz]e|lighter|intensify)\b"
+        r"\b(?:brighten|brighter|increase|raise|boost|up|more light|maximi[sz]e|lighter|intensify|higher)\b"
     ),
-    "clean": re.compile(r"\b(?:start|clean|cleaning|vacuum|vacuuming|hoover|hoovering|sweep|run|begin)\b"),
+    "clean": re.compile(
+        r"\b(?:start|clean|cleaning|vacuum|vacuuming|hoover|hoovering|sweep|run|begin|initiali[sz]e|launch)\b"
+    ),
     "coffee": re.compile(
         r"\b(?:make|makes|making|brew|prepare|pour|get|want|need|like|love|fancy|have|cup|start|turn on|fix|grab"
         r"|serve|could use)\b"
@@ -92,7 +94,7 @@ _COMPLAINTS: dict[str, re.Pattern[str]] = {
 _VACUUM_VERB = re.compile(r"^(?:vacuum|hoover)(?: up)? (?:the|my|our|all|up)\b")
 """"Vacuum the living room", "hoover up the crumbs": the device's name used as the verb."""
 
-_RECOLOUR = re.compile(r"\b(?:set|make|change|turn|switch|put|paint|go|colou?r|want|need|like|prefer)\b")
+_RECOLOUR = re.compile(r"\b(?:set|make|change|turn|switch|put|paint|go|colou?r|want|need|like|prefer|have)\b")
 """A colour name counts only with a word that asks for a change ("gold nuggets" is no colour)."""
 
 
