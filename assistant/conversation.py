@@ -1083,12 +1083,11 @@ _REMARK = re.compile(
 warm", "the sun is in the baby's eyes", "but not too bright", "too bright, back to 40")."""
 
 _INLINE_PREAMBLE = re.compile(
-    r"^(?:it s|its|it is|i m|im|i am|too|so|my \w+ (?:is|are)|the \w+ (?:is|are))\b.*?\s"
+    r"^(?:it s|its|it is|i m|im|i am|too|so|my \w+ (?:is|are)|(?P<named>the \w+) (?:is|are))\b.*?\s"
     r"(?=(?:switch|set|turn|make|put|open|close|lock|unlock|dim|start|stop|raise|lower|bring)\b)"
 )
-"""A complaint said before the command: "its freezing switch my climate to heat"."""
-
-_PREAMBLE_NAMING = re.compile(r"^(the \w+) (?:is|are)\b")
+"""A complaint said before the command: "its freezing switch my climate to heat"; `named`, what
+it is about ("the spotlights are glaring, bring them down")."""
 
 _INLINE_REMARK = re.compile(
     r"\s(?:it s|its|it is|the \w+ is|he s|she s|they re|theyre|now that|because|cause|since|so that|so (?:i|we) can"
@@ -1254,10 +1253,9 @@ def _tidy(text: str) -> str:
     if preamble is None:
         return text
     command = text[preamble.end():]
-    named = _PREAMBLE_NAMING.match(preamble.group())
-    if named:
+    if preamble.group("named"):
         # "The spotlights are a bit glaring, bring them down": "them" is what the complaint named.
-        command = _PRONOUN.sub(named.group(1), command, count=1)
+        command = _PRONOUN.sub(preamble.group("named"), command, count=1)
     return command
 
 
