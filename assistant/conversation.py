@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from assistant.device_state import assume_commanded
 from assistant.nlu.actions import answer_question, build_actions, spoken_name
+from assistant.nlu.asr_repair import repair
 from assistant.nlu.catalogue import INTENTS
 from assistant.nlu.colors import color_name_to_rgb
 from assistant.nlu.numbers import DIGIT_WORDS, words_to_digits
@@ -104,6 +105,14 @@ _TURN_LIKE = re.compile(r"\b(?:pop|bump|knock|nudge|kick|whack) (it|them|that|th
 """"Pop it up to twenty two", "knock the heating down a bit": turn it up, turn it down."""
 _RIGHT_DOWN = re.compile(r"\b(?:right|all the way|way) (down|up) to\b", re.IGNORECASE)
 """"Dim it right down to 20 percent", "crank it all the way up to 35": down to, up to."""
+_FRONTED = re.compile(
+    r"^\s*(?P<what>(?:the|my|our)"
+    r"(?: (?!(?:is|are|was|were|s|it|they|them|wants?|needs?|seems?|feels?|looks?|gets?)\b)[\w']+){1,4})"
+    r"\s*,\s*(?:(?:please|could you|can you|would you)\s+)*"
+    r"(?P<verb>[a-z]+) (?:it|them)\b(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+"""The device said first and then the command on "it": "the boot, please open it"."""
 _IN_THE_BACK = re.compile(r"[\s,]+in the back[\s.!]*$", re.IGNORECASE)
 _IN_HERE = re.compile(r"[\s,]+in here[\s.!]*$", re.IGNORECASE)
 _ALL_SAID = re.compile(r"\b(?:all|every|everything|each)\b", re.IGNORECASE)
@@ -388,10 +397,14 @@ class Conversation:
             return replace(intent, targets=last)
         return intent
 
-    def _understand_strictly(self, text: str, words: str, joined: bool = False) -> Intent | None:
+    def _understand_strictly(
+        self, text: str, words: str, joined: bool = False, repaired: bool = False
+    ) -> Intent | None:
         """Templates, then follow-ups on the last turn, then one action on several named devices,
-        then the readings of what people leave out. `joined`: this is already such a reading
-        ("and" or "put it" added), so those are not tried again."""
+        then the readings of what people leave out, then all of these again on the text with its
+        speech slips repaired ("and the dining light on 80 percent" -> "... to 80 percent"; the
+        templates repair on their own, the follow-ups do not). `joined`: this is already such a
+        reading ("and" or "put it" added), so those are not tried again."""
         tidy = _tidy(text)
         if tidy != text:
             text, words = tidy, normalize_name(tidy)
@@ -425,7 +438,11 @@ class Conversation:
         readings = (self._climate_with_nothing_said, self._number_turned_off)
         if not joined:
             readings += (self._terse_setting, self._joined_on)
-        return next((intent for read in readings if (intent := read(text, words)) is not None), None)
+        intent = next((intent for read in readings if (intent := read(text, words)) is not None), None)
+        fixed = repair(text)
+        if intent is None and not repaired and fixed != text:
+            return self._understand_strictly(fixed, normalize_name(fixed), joined, repaired=True)
+        return intent
 
     # --- what is left out, read last ------------------------------------------------------------
 
@@ -452,11 +469,13 @@ class Conversation:
         return lowest if from_zero else None
 
     def _terse_setting(self, text: str, words: str) -> Intent | None:
-        """"Back on auto" after "climate off": put it back on auto."""
+        """"Back on auto" after "climate off", "and on eco" after "put the heating on 20": put it
+        back on auto, put it on eco."""
         terse = _TERSE_SETTING.fullmatch(words)
         if terse is None or self._nothing_talked_about() or self._names_only(terse.group(1)):
             return None
-        return self._understand_strictly(f"put it {words}", f"put it {words}", joined=True)
+        setting = words.removeprefix("and ")
+        return self._understand_strictly(f"put it {setting}", f"put it {setting}", joined=True)
 
     def _joined_on(self, text: str, words: str) -> Intent | None:
         """"The passenger one too", "passenger side as well": "and the passenger side too"."""
@@ -848,6 +867,9 @@ class Conversation:
         mine = self.registry.room_names(self.area).get(key) if self.area else None
         said_there = [] if mine else [self.registry.room_names(room).get(key) for room in rooms if room != self.area]
         named = [e for e in said_there if e is not None] or self._named(key)
+        if not named and re.search(r". (?:light|lamp)s?$", key):
+            # "And the kitchen ceiling light" for the light "Kitchen Ceiling".
+            named = [e for e in self._named(key.rsplit(" ", 1)[0]) if e.component == "light"]
         named = [e for e in named if e.component in components or {e.component, *components} <= _POWERED
                  or (components == {"button"} and e.component in _POWERED)]
         if len(named) > 1 and key not in self.registry.group_names():
@@ -1131,14 +1153,14 @@ _KIND_COMPONENTS = {
 }
 """What a follow-up names by kind ("and the fan"), as the component of those devices."""
 
-_AND_FIRST = re.compile(r"^\s*(?:(?:and|also|plus|then|oh)\b[\s,]*)+", re.IGNORECASE)
+_AND_FIRST = re.compile(r"^\s*(?:(?:and|but|also|plus|then|oh)\b[\s,]*)+", re.IGNORECASE)
 
 _NEW_VALUE = re.compile(
     r"(?:(?:and )?now |then )?"
     r"(?:i meant |i said |make (?:that|it|them|those|both) |set (?:it|them|both) to |put (?:it|them|both) (?:on|at|to) "
     r"|turn (?:it|them) (?:up |down )?to |(?:back |right )?(?:up |down )?to |at |and (?:to )?)?"
     r"(halfway|half way|half|\d+(?:\.\d+)?)(?: ?%| percent| degrees?)?"
-    r"(?: please| then| instead)?"
+    r"(?: please| then| instead| will do| would do| is fine| is good| is enough| should do)?"
 )
 """A new value alone, correcting the last setting: "no, twenty", "actually just halfway", "to 30 percent"."""
 
@@ -1146,12 +1168,13 @@ _COMPARATIVE = re.compile(
     r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) )?(?:brighter|dimmer|darker|warmer|cooler|colder|hotter"
     r"|faster|slower|louder|quieter|higher|lower)(?: please| still| again)?"
 )
-_TERSE_SETTING = re.compile(r"(?:back )?(?:on|to|in) ([a-z]+(?: [a-z]+)?)(?: mode)?")
+_TERSE_SETTING = re.compile(r"(?:and )?(?:back )?(?:on|to|in) ([a-z]+(?: [a-z]+)?)(?: mode)?")
 _TURNED_OFF = re.compile(r"(?:turn|switch|shut) (?:off (.+)|(.+) off)")
 _WARMER = re.compile(r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) )?(?:warmer|cooler|colder|hotter)")
 _IT_DEGREES = re.compile(r"\b(set|put|turn|make) it ((?:up |down )?to \d+(?:\.\d+)? ?(?:degrees?|°))", re.IGNORECASE)
 _MORE = re.compile(r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) |some |even |a little )?more(?: please| still)?"
-                   r"|again|once more|one more time|further|(?:one|a) more (?:degree|notch|step)"
+                   r"|again|once more|one more time|(?:(?:a )?(?:bit|little|touch|tad|little bit) )?further"
+                   r"|(?:one|a) more (?:degree|notch|step)"
                    r"|another (?:degree|notch|step)|(?:one|a) (?:degree|notch|step) more")
 _LESS = re.compile(r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) |even )?less(?: please)?|too much|back a bit")
 
@@ -1170,8 +1193,11 @@ _STEP_AFTER_SETTING: dict[str, tuple[str, str, str, float]] = {
 def _repeat_step(last: Intent, words: str) -> Intent | None:
     """"More" after a relative change repeats it on the same devices; "less" steps back.
 
-    After an absolute setting, "more" and "less" go one usual step up or down from it.
+    After an absolute setting, "more" and "less" go one usual step up or down from it; "again"
+    after a button ("honk the horn", "again") presses it again.
     """
+    if all(e.component == "button" for e in last.targets) and _MORE.fullmatch(words):
+        return replace(last, slots=dict(last.slots), targets=list(last.targets))
     after_setting = _STEP_AFTER_SETTING.get(last.name)
     if after_setting is not None and after_setting[0] in last.slots:
         _, relative, step, size = after_setting
@@ -1229,6 +1255,7 @@ def _tidy(text: str) -> str:
     text = _TEXT_SPEAK_YOU.sub("you", _TEXT_SPEAK_THEM.sub("them", text))
     text = unwrap(text)
     text = TRAILING_FILLER.sub("", LEADING_FILLER.sub("", text)) or text
+    text = _FRONTED.sub(r"\g<verb> \g<what>\g<rest>", text)
     text = _AS_WELL.sub(" too", text)
     text = _A_PIECE.sub("a bit", text)
     if not re.search(r"\b(?:arm|alarm|security)\b", text, re.IGNORECASE):
@@ -1281,7 +1308,7 @@ def _new_value(last: Intent, words: str) -> Intent | None:
         return Intent("HassClimateSetTemperature", {"temperature": value}, list(last.targets), source="dialogue")
     if kinds == {"cover"} and last.name in ("HassTurnOn", "HassTurnOff", "HassSetPositionRelative"):
         return Intent("HassSetPosition", {"position": value}, list(last.targets), source="dialogue")
-    if kinds == {"light"} and last.name in ("HassTurnOn", "HassLightSetRelative"):
+    if kinds == {"light"} and last.name in ("HassTurnOn", "HassLightSet", "HassLightSetRelative"):
         return Intent("HassLightSet", {"brightness": value}, list(last.targets), source="dialogue")
     return None
 

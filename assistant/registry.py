@@ -334,8 +334,12 @@ class Registry:
         derived += _unique_nouns(self, entity)
         if entity.component == "valve" and entity.device_class in (None, "water"):
             # "Turn on the front lawn sprinklers" for the valve "Front Lawn" of a sprinkler controller.
-            derived += [f"{normalize_name(n)} {word}" for n in entity.names for word in _WATERING_WORDS
-                        if not normalize_name(n).endswith(word)]
+            # "The irrigation valve" for "Garden Irrigation" in the garden: without the area's word.
+            area = normalize_name(entity.area or "")
+            spoken = {normalize_name(n) for n in entity.names}
+            spoken |= {n.removeprefix(area + " ") for n in spoken if area and n.startswith(area + " ")}
+            derived += [f"{n} {word}" for n in spoken for word in _WATERING_WORDS
+                        if not n.endswith(word) and n.split()[-1] != word.split()[0]]
         if entity.component in ("select", "number", "button"):
             # "Set the heat pump to hot water only", "ring the doorbell": a device's one setting or
             # button, by the device.
@@ -361,6 +365,8 @@ class Registry:
             spaced = [normalize_name(n) for n in entity.names if " " in n.strip()]
             # "Start preconditioning" for the button "Precondition".
             derived += [f"{n}ing" for n in known if re.fullmatch(r"[a-z]{4,}[^aeiouy\s]", n)]
+            # "Honk the horn" for the button "Horn and Flash": each thing it does.
+            derived += [part for n in spaced for part in n.split(" and ") if " and " in n]
             for n in spaced:
                 *rest, last = n.split()
                 if last in _TRAILING_COMMANDS:
@@ -413,43 +419,16 @@ class Registry:
         area_words = {normalize_name(a) for area, aliases in self.areas.items() for a in (area, *aliases)}
         area_words |= {normalize_name(floor) for floor in self.floors}
         groups: dict[str, list[Entity]] = {}
+        heated: dict[str, list[Entity]] = {}
         for entity in self:
             spoken = {normalize_name(n) for n in entity.names}
             spoken |= {v for n in list(spoken) for v in _kind_last(n)}
-            for name in {_without_trailing_side(n) for n in spoken} | spoken:
-                *modifiers, kind = name.split() or [""]
-                plural = _PLURALS.get(kind)
-                if plural is None:
-                    continue
-                if modifiers and kind not in _AREA_KIND_WORDS:
-                    # "Both demisters": every device of a kind that names no area's devices.
-                    members = groups.setdefault(plural, [])
-                    if entity not in members:
-                        members.append(entity)
-                usable: list[str] = []
-                for word in dict.fromkeys(modifiers):
-                    # An area's word only when that area has none of the kind: "the rear windows"
-                    # of a car whose "Rear" area holds only the partition.
-                    area = self.find_area(word) if word in area_words else None
-                    if word in area_words and area is None:
-                        continue  # a floor: "the rear windows" are Home Assistant's floor sentence
-                    if area is not None and any(
-                        e.component == entity.component and normalize_name(n).split()[-1:] == [kind]
-                        for e in self.in_area(area) for n in e.names
-                    ):
-                        continue
-                    if word not in ("the", "my", "and"):
-                        usable.append(word)
-                        # "Second Row Seats Left Heater": the "seats heaters" and the "seat heaters".
-                        for said in dict.fromkeys((word, word[:-1] if len(word) > 3 and word.endswith("s") else word)):
-                            members = groups.setdefault(f"{said} {plural}", [])
-                            if entity not in members:
-                                members.append(entity)
-                for first, second in itertools.combinations(usable, 2):
-                    # "The rear child locks" of "Rear Left Door Child Lock" and "Rear Right ...".
-                    members = groups.setdefault(f"{first} {second} {plural}", [])
-                    if entity not in members:
-                        members.append(entity)
+            self._add_to_groups(entity, spoken, groups, area_words)
+            # "The rear seat heaters" of "Rear Left Seat Heating" and "Rear Right Seat Heating":
+            # only where the names as they are make no group of that name.
+            self._add_to_groups(entity, {v for n in spoken for v in _heating_variants(n)} - spoken, heated, area_words)
+        for name, members in heated.items():
+            groups.setdefault(name, members)
         kinds: dict[str, list[Entity]] = {}
         for entity in self:
             for name in {v for n in entity.names for v in _heating_variants(normalize_name(n))}:
@@ -468,6 +447,45 @@ class Registry:
                 # "The rear windows" are the two rear windows, not also the "Rear Window" defroster.
                 kept[name] = [e for e in members if e.component == most]
         return kept
+
+    def _add_to_groups(
+        self, entity: Entity, spoken: set[str], groups: dict[str, list[Entity]], area_words: set[str]
+    ) -> None:
+        """Put `entity` in the groups its `spoken` names make (see `group_names`)."""
+        for name in {_without_trailing_side(n) for n in spoken} | spoken:
+            *modifiers, kind = name.split() or [""]
+            plural = _PLURALS.get(kind)
+            if plural is None:
+                continue
+            if modifiers and kind not in _AREA_KIND_WORDS:
+                # "Both demisters": every device of a kind that names no area's devices.
+                members = groups.setdefault(plural, [])
+                if entity not in members:
+                    members.append(entity)
+            usable: list[str] = []
+            for word in dict.fromkeys(modifiers):
+                # An area's word only when that area has none of the kind: "the rear windows"
+                # of a car whose "Rear" area holds only the partition.
+                area = self.find_area(word) if word in area_words else None
+                if word in area_words and area is None:
+                    continue  # a floor: "the rear windows" are Home Assistant's floor sentence
+                if area is not None and any(
+                    e.component == entity.component and normalize_name(n).split()[-1:] == [kind]
+                    for e in self.in_area(area) for n in e.names
+                ):
+                    continue
+                if word not in ("the", "my", "and"):
+                    usable.append(word)
+                    # "Second Row Seats Left Heater": the "seats heaters" and the "seat heaters".
+                    for said in dict.fromkeys((word, word[:-1] if len(word) > 3 and word.endswith("s") else word)):
+                        members = groups.setdefault(f"{said} {plural}", [])
+                        if entity not in members:
+                            members.append(entity)
+            for first, second in itertools.combinations(usable, 2):
+                # "The rear child locks" of "Rear Left Door Child Lock" and "Rear Right ...".
+                members = groups.setdefault(f"{first} {second} {plural}", [])
+                if entity not in members:
+                    members.append(entity)
 
     @_memoised
     def house_room_names(self) -> dict[str, Entity]:

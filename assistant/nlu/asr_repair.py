@@ -31,10 +31,14 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bbed side\b", "bedside"),
         # Dutch and German speakers: "put the lamp on 60 percent", "open the shutter for 40 percent",
         # "do the shutters down", "stop it there".
-        (r"^((?:put|set|turn|switch|bring|open|close)\b.*?)\s+(?:on|for)\s+(?=(?:\d+(?:\.\d+)?\s*(?:%|percent|kelvin|k)|half)[.!?]*$)",
+        (r"^((?:(?:and|but|now|then) )?(?:put|set|turn|switch|bring|open|close)\b.*?|(?:and|now|then) (?:the|my)\b.*?)"
+         r"\s+(?:on|for)\s+(?=(?:\d+(?:\.\d+)?\s*(?:%|percent|kelvin|k)|half)[.!?]*$)",
          r"\1 to "),
-        (r"^do\s+((?:the|all the|my|our|it|them)\b.*\s(?:down|up))[.!?]*$", r"put \1"),
+        (r"^(?:on|for)\s+(?=\d+(?:\.\d+)?\s*(?:%|percent|kelvin|k)[.!?]*$)", "to "),
+        (r"^((?:and|but|now|then)\s+)?do\s+((?:the|all the|my|our|it|them)\b.*\s(?:down|up))[.!?]*$", r"\1put \2"),
         (r"^(stop\s+(?:it|them|that|the\s+\w+(?:\s+\w+)?))\s+there[.!?]*$", r"\1"),
+        # "Is the front door on lock?": locked.
+        (r"^((?:is|are)\b.*)\s+on\s+lock[.!?]*$", r"\1 locked"),
         (r"\bfringe\b", "fridge"),
         (r"\b(?:crews|cruz|crew)\s+control\b", "cruise control"),
         # "Put the heat pump on to cool", "onto cool": to a mode (a number after it is a level).
