@@ -469,13 +469,27 @@ class Conversation:
         return lowest if from_zero else None
 
     def _terse_setting(self, text: str, words: str) -> Intent | None:
-        """"Back on auto" after "climate off", "and on eco" after "put the heating on 20": put it
-        back on auto, put it on eco."""
+        """"Back on auto" after "climate off", "and on eco" after "put the heating on 20", "now
+        auto" after the roof vent: put it back on auto, put it on eco, put it on auto."""
         terse = _TERSE_SETTING.fullmatch(words)
-        if terse is None or self._nothing_talked_about() or self._names_only(terse.group(1)):
+        if terse is None or not (terse.group("on") or terse.group("first") == "now "):
             return None
-        setting = words.removeprefix("and ")
+        if self._nothing_talked_about():
+            return None
+        value = terse.group("value")
+        if self._names_only(value) and not self._a_setting_of_the_last(value):
+            return None  # "and the fridge" (but "now auto" for the roof vent beside an "Auto Level" button)
+        setting = f"{terse.group('on') or 'on '}{terse.group('value')}{terse.group('mode') or ''}"
         return self._understand_strictly(f"put it {setting}", f"put it {setting}", joined=True)
+
+    def _a_setting_of_the_last(self, value: str) -> bool:
+        """Whether `value` is a preset, mode or option of the devices just talked about."""
+        context = self._context
+        settings = ("preset_modes", "modes", "fan_modes", "options", "swing_modes")
+        return context is not None and any(
+            normalize_name(str(option)) == value
+            for e in context.intent.targets for key in settings for option in e.config.get(key) or []
+        )
 
     def _joined_on(self, text: str, words: str) -> Intent | None:
         """"The passenger one too", "passenger side as well": "and the passenger side too"."""
@@ -1105,7 +1119,9 @@ _REMARK = re.compile(
 warm", "the sun is in the baby's eyes", "but not too bright", "too bright, back to 40")."""
 
 _INLINE_PREAMBLE = re.compile(
-    r"^(?:it s|its|it is|i m|im|i am|too|so|my \w+ (?:is|are)|(?P<named>the \w+) (?:is|are))\b.*?\s"
+    r"^(?:it[' ]s|its|it is|that[' ]s|thats|that is|i[' ]m|im|i am|we[' ]re|we are|too|so|my \w+ (?:is|are)"
+    r"|(?P<named>the \w+) (?:is|are))\b.*?\s"
+    r"(?<!too )(?<!so )(?<!very )"
     r"(?=(?:switch|set|turn|make|put|open|close|lock|unlock|dim|start|stop|raise|lower|bring)\b)"
 )
 """A complaint said before the command: "its freezing switch my climate to heat"; `named`, what
@@ -1168,7 +1184,10 @@ _COMPARATIVE = re.compile(
     r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) )?(?:brighter|dimmer|darker|warmer|cooler|colder|hotter"
     r"|faster|slower|louder|quieter|higher|lower)(?: please| still| again)?"
 )
-_TERSE_SETTING = re.compile(r"(?:and )?(?:back )?(?:on|to|in) ([a-z]+(?: [a-z]+)?)(?: mode)?")
+_TERSE_SETTING = re.compile(
+    r"(?P<first>(?:and|now) )?(?P<on>(?:back )?(?:on|to|in) )?(?P<value>[a-z]+(?: [a-z]+)?)(?P<mode> mode)?"
+)
+"""A setting said alone after a device: "back on auto", "and on eco", "now auto"."""
 _TURNED_OFF = re.compile(r"(?:turn|switch|shut) (?:off (.+)|(.+) off)")
 _WARMER = re.compile(r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) )?(?:warmer|cooler|colder|hotter)")
 _IT_DEGREES = re.compile(r"\b(set|put|turn|make) it ((?:up |down )?to \d+(?:\.\d+)? ?(?:degrees?|°))", re.IGNORECASE)

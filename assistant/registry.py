@@ -309,6 +309,9 @@ class Registry:
             derived += ["big light", "main light"]
             if not _OVERHEAD.search(" ".join(normalize_name(x) for x in entity.names)):
                 derived.append("ceiling light")
+        if entity.component == "fan":
+            # "The roof vent" for the "Roof Vent Fan" (not "the ceiling" for a "Ceiling Fan").
+            derived += [n.removesuffix(" fan") for n in known if n.endswith(" fan") and len(n.split()) > 2]
         if entity.component in ("light", "climate", "switch", "fan"):
             # "The patio lights" for the "Patio String Lights", "the diesel heater" for the
             # "Diesel Night Heater": the first word and the kind.
@@ -319,6 +322,12 @@ class Registry:
                 ):
                     # Not "the van light" when every board's name starts with "Van".
                     derived.append(f"{words[0]} {words[-1]}")
+        if entity.component == "light":
+            # "The ambient lights", "the LED strip" for the "Ambient Strip".
+            for n in (normalize_name(x) for x in entity.names):
+                if n.endswith(" strip"):
+                    derived += [f"{n.removesuffix(' strip')} {kind}" for kind in ("lights", "light", "leds")]
+                    derived += ["led strip", "light strip"]
         if entity.component == "light" and not any(_LIGHT_WORD.search(normalize_name(x)) for x in entity.names):
             # "The footwell light" for the light "Footwell Ambient": its name, or its first word,
             # said with "light".
@@ -789,7 +798,7 @@ _NO_NAME_WORDS = frozenset(
 
 _LEADING_COMMANDS = frozenset(
     "restart reboot reset open close ring start stop run play flush identify calibrate update refresh feed "
-    "trigger toggle sound honk flash wake boost test clean empty locate find".split()
+    "trigger toggle sound honk flash wake boost test clean empty locate find retract extend deploy stow".split()
 )
 """What a button named command first does ("Restart Router" is "restart the router")."""
 

@@ -40,6 +40,8 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # "Is the front door on lock?": locked.
         (r"^((?:is|are)\b.*)\s+on\s+lock[.!?]*$", r"\1 locked"),
         (r"\bfringe\b", "fridge"),
+        (r"\bowning\b", "awning"),
+        (r"\broof went\b", "roof vent"),
         (r"\b(?:crews|cruz|crew)\s+control\b", "cruise control"),
         # "Put the heat pump on to cool", "onto cool": to a mode (a number after it is a level).
         (r"^((?:put|set|switch|turn)\b.*?)\s+on\s?to\s+(?=[a-z])", r"\1 to "),

@@ -682,6 +682,12 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
                 options.setdefault(normalize_name(str(option)), str(option))
                 if re.fullmatch(r"[a-z]+[^s]", normalize_name(str(option))):
                     plurals.setdefault(normalize_name(str(option)) + "s", str(option))
+                volts = re.fullmatch(r"(\d+) ?v", normalize_name(str(option)))
+                if volts is not None:
+                    # A fridge's "12V" said "twelve volt".
+                    for number in (volts.group(1), DIGIT_WORDS.get(volts.group(1))):
+                        for unit in ("volt", "volts") if number else ():
+                            options.setdefault(f"{number} {unit}", str(option))
                 spoken_number = DIGIT_WORDS.get(normalize_name(str(option)))
                 if spoken_number is not None:
                     # Seat heating levels "1", "2", "3" said as "one", "level two".
