@@ -300,6 +300,10 @@ def _match(registry: Registry, constraints: _Constraints, area_context: str | No
         candidates = [e for e in candidates if e.area and normalize_name(e.area) == key]
     if constraints.device_classes is not None:
         classed = [e for e in candidates if e.device_class in constraints.device_classes]
+        if constraints.device_classes <= _BLINDS:
+            # "Close all the blinds" with the "Cab Blackout Blind" announced as a shade: named one.
+            classed += [e for e in candidates if e not in classed and e.device_class in _BLINDS
+                        and any(re.search(r"\bblinds?$", normalize_name(n)) for n in e.names)]
         if not classed and constraints.device_classes <= _BLINDS:
             # Blinds in British English are shades in American: "close the blinds" closes shades.
             classed = [e for e in candidates if e.device_class in _BLINDS]

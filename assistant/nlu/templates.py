@@ -208,7 +208,7 @@ class TemplateMatcher:
         ranked = self._recognize_ranked(heard, context)
         result = ranked[0] if ranked else None
         if result is None:
-            repaired = self._without_possessives(repair(heard))
+            repaired = self._without_possessives(self._split_words_joined(repair(heard)))
             if repaired != heard:
                 result = self._recognize(repaired, context)
             if result is None:
@@ -269,6 +269,24 @@ class TemplateMatcher:
             ambiguous = []
         _LOGGER.debug("%r -> %s %s -> %s", heard, intent_name, slots, [e.entity_id for e in targets])
         return Intent(name=intent_name, slots=slots, targets=targets, source="template", text=text, ambiguous=ambiguous)
+
+    def _split_words_joined(self, text: str) -> str:
+        """"Switch the in verter on": a house word the recogniser heard as two ("in verter",
+        "de humidifier"), joined again when one of the two is no house word itself."""
+        assert self._slot_lists is not None
+        vocabulary = self._slot_lists.vocabulary
+        words = text.split()
+        joined: list[str] = []
+        for word in words:
+            if joined:
+                together = (joined[-1] + word).lower()
+                if len(together) >= 6 and together in vocabulary and not (
+                    joined[-1].lower() in vocabulary and word.lower() in vocabulary
+                ):
+                    joined[-1] += word
+                    continue
+            joined.append(word)
+        return " ".join(joined)
 
     def _without_possessives(self, text: str) -> str:
         """ "The driver's reading light" is the "Driver Reading Light", "the baby's night light"
