@@ -335,7 +335,8 @@ class Registry:
             for words in (normalize_name(x).split() for x in entity.names):
                 if len(words) > 1 and self.find_area(words[0]) is None:
                     derived.append(f"{words[0]} light")
-        derived += [v for x in entity.names for v in _kind_last(normalize_name(x))]
+        spoken_names = [normalize_name(n) for n in entity.names]
+        derived += [v for x in spoken_names for v in [*_kind_last(x), *self._owner_first(x)]]
         for n in [*(normalize_name(x) for x in entity.names), *derived]:
             for word, others in _SYNONYMS.items():
                 if re.search(rf"\b{word}\b", n):
@@ -395,6 +396,33 @@ class Registry:
             and n.split()[-1] not in ("on", "off")
         ]
 
+    def _owner_first(self, name: str) -> list[str]:
+        """ "Bedside Lamp Marieke" is "Marieke's bedside lamp": a light named for whose it is last,
+        beside another named the same for someone else (never a side, a number, a kind or an area:
+        "Desk Lamp Left", "Reading Light Office")."""
+        *rest, owner = name.split() or [""]
+        if len(rest) < 2 or rest[-1] not in _LIGHT_WORDS or not owner.isalpha() or len(owner) < 3:
+            return []
+        if owner in _SIDE_WORDS or owner in _KIND_WORDS or owner in _COUNTED_KINDS or owner in _NO_NAME_WORDS:
+            return []
+        if self.find_area(owner) is not None or not self._named_alike(rest, owner):
+            return []
+        return [f"{owner} {' '.join(rest)}"]
+
+    @_memoised
+    def _names_by_start(self) -> dict[tuple[str, ...], set[str]]:
+        starts: dict[tuple[str, ...], set[str]] = {}
+        for entity in self:
+            for words in (normalize_name(n).split() for n in entity.names):
+                if len(words) > 1:
+                    starts.setdefault(tuple(words[:-1]), set()).add(words[-1])
+        return starts
+
+    def _named_alike(self, rest: list[str], owner: str) -> bool:
+        """Whether another light is named the same but for its last word ("Bedside Lamp Joost"
+        beside "Bedside Lamp Marieke"): then the last word says whose, not what kind."""
+        return bool(self._names_by_start().get(tuple(rest), set()) - {owner})
+
     def _owner(self, entity: Entity) -> str | None:
         """Whose it is: the person of its room ("Tom's Room") or of its name ("Tom's Desk Lamp")."""
         for spoken in (entity.area or "", entity.name):
@@ -431,7 +459,7 @@ class Registry:
         heated: dict[str, list[Entity]] = {}
         for entity in self:
             spoken = {normalize_name(n) for n in entity.names}
-            spoken |= {v for n in list(spoken) for v in _kind_last(n)}
+            spoken |= {v for n in list(spoken) for v in [*_kind_last(n), *self._owner_first(n)]}
             self._add_to_groups(entity, spoken, groups, area_words)
             # "The rear seat heaters" of "Rear Left Seat Heating" and "Rear Right Seat Heating":
             # only where the names as they are make no group of that name.
