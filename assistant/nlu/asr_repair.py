@@ -37,6 +37,10 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?:on|for)\s+(?=\d+(?:\.\d+)?\s*(?:%|percent|kelvin|k)[.!?]*$)", "to "),
         (r"^((?:and|but|now|then)\s+)?do\s+((?:the|all the|my|our|it|them)\b.*\s(?:down|up))[.!?]*$", r"\1put \2"),
         (r"^(stop\s+(?:it|them|that|the\s+\w+(?:\s+\w+)?))\s+there[.!?]*$", r"\1"),
+        # Indian English: "on the bedroom light", "off the TV", "make the AC little cooler".
+        (r"^(on|off) (the|my|all the)\b", r"turn \1 \2"),
+        (r"(?<!\ba )\blittle (more|less|bit|cooler|warmer|colder|hotter|brighter|dimmer|higher|lower)\b",
+         r"a little \1"),
         # "Is the front door on lock?": locked.
         (r"^((?:is|are)\b.*)\s+on\s+lock[.!?]*$", r"\1 locked"),
         (r"\bfringe\b", "fridge"),

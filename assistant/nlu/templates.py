@@ -772,6 +772,10 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
         "area": {_squash(area): area for area in area_names},
         "floor": {_squash(floor): floor for floor in floor_names},
     }
+    for tuples in room_tuples.values():
+        # "Turn on the reeding light" in a seat whose own one is "the reading light".
+        for name, _, _ in tuples:
+            fuzzy["name"].setdefault(_squash(name), name)
     room_names: dict[str, Trie] = {}
     for area, tuples in room_tuples.items():
         room_names[area] = Trie()
