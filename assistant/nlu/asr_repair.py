@@ -41,6 +41,8 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(on|off) (the|my|all the)\b", r"turn \1 \2"),
         (r"(?<!\ba )\blittle (more|less|bit|cooler|warmer|colder|hotter|brighter|dimmer|higher|lower)\b",
          r"a little \1"),
+        # "Keep the AC at 23.5", "keep the humidity at 45": set it to that.
+        (r"^keep ((?:the|my|it|them)\b.*?)\s+at\s+(?=\d+(?:\.\d+)?\b)", r"set \1 to "),
         # "Is the front door on lock?": locked.
         (r"^((?:is|are)\b.*)\s+on\s+lock[.!?]*$", r"\1 locked"),
         (r"\bfringe\b", "fridge"),
