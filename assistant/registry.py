@@ -249,7 +249,8 @@ class Registry:
         - a lock or plug without the word for its kind ("the front door");
         - a button as the command it names ("restart the router"), or as its own name on its
           device ("the feed button on the cat feeder")."""
-        known = {normalize_name(n) for n in entity.names}
+        spoken_names = [normalize_name(n) for n in entity.names]
+        known = set(spoken_names)
         derived = [v for n in entity.names for v in _heating_variants(normalize_name(n))]
         if entity.component == "light":
             # "The bed reading lamp" for the "Bed Reading Light", and the other way round.
@@ -311,7 +312,7 @@ class Registry:
                 derived.append("ceiling light")
         if entity.component == "fan":
             # "The roof vent" for the "Roof Vent Fan" (not "the ceiling" for a "Ceiling Fan").
-            derived += [n.removesuffix(" fan") for n in known if n.endswith(" fan") and len(n.split()) > 2]
+            derived += [n.removesuffix(" fan") for n in spoken_names if n.endswith(" fan") and len(n.split()) > 2]
         if entity.component in ("light", "climate", "switch", "fan"):
             # "The patio lights" for the "Patio String Lights", "the diesel heater" for the
             # "Diesel Night Heater": the first word and the kind.
@@ -324,7 +325,7 @@ class Registry:
                     derived.append(f"{words[0]} {words[-1]}")
         if entity.component == "light":
             # "The ambient lights", "the LED strip" for the "Ambient Strip".
-            for n in (normalize_name(x) for x in entity.names):
+            for n in spoken_names:
                 if n.endswith(" strip"):
                     derived += [f"{n.removesuffix(' strip')} {kind}" for kind in ("lights", "light", "leds")]
                     derived += ["led strip", "light strip"]
@@ -335,7 +336,6 @@ class Registry:
             for words in (normalize_name(x).split() for x in entity.names):
                 if len(words) > 1 and self.find_area(words[0]) is None:
                     derived.append(f"{words[0]} light")
-        spoken_names = [normalize_name(n) for n in entity.names]
         derived += [v for x in spoken_names for v in [*_kind_last(x), *self._owner_first(x)]]
         for n in [*(normalize_name(x) for x in entity.names), *derived]:
             for word, others in _SYNONYMS.items():
@@ -419,7 +419,7 @@ class Registry:
         return starts
 
     def _named_alike(self, rest: list[str], owner: str) -> bool:
-        """Whether another light is named the same but for its last word ("Bedside Lamp Joost"
+        """Whether another device is named the same but for its last word ("Bedside Lamp Joost"
         beside "Bedside Lamp Marieke"): then the last word says whose, not what kind."""
         return bool(self._names_by_start().get(tuple(rest), set()) - {owner})
 
