@@ -33,7 +33,7 @@ from assistant.timers import TimerError, Timers, speak_duration
 _LOGGER = logging.getLogger(__name__)
 
 YES = {"yes", "yeah", "yep", "yup", "sure", "ok", "okay", "do it", "confirm", "correct", "please do",
-       "yes please", "go ahead", "affirmative", "of course", "absolutely", "right"}
+       "yes please", "go ahead", "go on", "affirmative", "of course", "absolutely", "right", "aye", "aye go on"}
 NO = {"no", "nope", "nah", "cancel", "don't", "do not", "stop", "never mind", "nevermind", "forget it",
       "no thanks", "no thank you", "abort", "negative"}
 STOP_WORDS = {"stop", "cancel", "never mind", "nevermind", "be quiet", "shut up", "quiet", "silence",
@@ -49,7 +49,7 @@ LEADING_FILLER = re.compile(
     r"|(?:morning|afternoon|evening)(?![\s,]+(?:scene|mode|routine|lights?)\b)"
     r"|excuse me|alright|all right|nabu|jarvis|mycroft|alexa|actually|in fact|just|oh|wait|no wait|sorry"
     r"|never mind|nevermind|no|maybe|perhaps|about|around|thanks|thank you|you can|only|fine|at least|right"
-    r"|(?:can|could|would|will) you(?: please)?(?! be\b| mind\b| kindly\b))\b[\s,.!]*)+",
+    r"|(?:can|could|would|will) (?:you|ye)(?: please)?(?! be\b| mind\b| kindly\b))\b[\s,.!]*)+",
     re.IGNORECASE,
 )
 TRAILING_FILLER = re.compile(
@@ -58,7 +58,7 @@ TRAILING_FILLER = re.compile(
     r"|all the way|if it s no trouble|if it's no trouble|just in case|though|no cap|bro|fam"
     r"|thank you(?: ever so much)?"
     r"|for (?:the |my |your |our )?(?:baby|kids|children|boys|girls|her|him|them|dog|dogs|cat|mom|mum|dad"
-    r"|grandma|grandpa|granny|nan|wife|husband|son|daughter)(?: in the back)?"
+    r"|grandma|grandpa|granny|nan|wife|husband|son|daughter|guests?|visitors?)(?: in the back)?"
     r"|for the (?:trip|journey|drive|ride|film|movie|party)))+[\s.!]*$",
     re.IGNORECASE,
 )
@@ -75,6 +75,10 @@ _MORE_WORD = f"(?:{'|'.join(COMPARATIVES)})"
 _STILL = re.compile(rf"\b(?:even|still|yet)\s+(?={_MORE_WORD}\b)|(?<=er)\s+still(?=[\s.!?]*$)", re.IGNORECASE)
 """"Brighter still", "a touch cooler still", "even warmer": one more small step ("a bit brighter")
 unless an amount is said."""
+_STILL_TOO = re.compile(r"\bstill\s+(?=(?:too|so|very|really|way too|far too)\s)", re.IGNORECASE)
+""""Still too hot", "it's still too dark": the same complaint again, one more step."""
+_AT_LEAST = re.compile(r"\b((?:can|could) (?:we|i|you)) at least\b", re.IGNORECASE)
+""""Can we at least have the screen on": the request without the bargaining."""
 _FOR_THE_NIGHT = re.compile(r"[\s,]+(?:for the night|overnight)(?=[\s.!?]*$)", re.IGNORECASE)
 """"Put the fridge on silent for the night", "lock up for the night": now; but an alarm armed "for
 the night" is armed in its night mode."""
@@ -294,6 +298,7 @@ class Conversation:
         if behind is not None:
             # "Turn the AC off in the back", "the fan back there": the car's rear zone.
             text = _THE_BACK.sub(lambda m: f"{m.group(1) or 'in'} the {behind}", text)
+        text = self._rear_fan_as_climate(text)
         vehicle = _IN_THE_VEHICLE.search(text)
         if vehicle is not None and self.registry.find_area(vehicle.group(1)) is None:
             # "Turn off every light in the van": everywhere (Home Assistant's word), unless an area
@@ -552,6 +557,23 @@ class Conversation:
         climate = all(e.component == "climate" for e in context.intent.targets)
         return climate or not re.search(r"\b(?:warm|warmer|cool|cooler|colder|hotter|cold|hot)\b", words)
 
+    def _rear_fan_as_climate(self, text: str) -> str:
+        """"Put the back fan on high": the fan of the car's one "Rear Climate" when nothing else
+        is the rear fan (no fan entity, no area called that)."""
+        said = _REAR_FAN.search(text)
+        if said is None or any(self.registry.find_area(word) is not None for word in ("rear", "back")):
+            return text
+        if any(e.component == "fan" for e in self.registry):
+            return text
+        rear = [
+            min((normalize_name(n) for n in e.names), key=len)
+            for e in self.registry
+            if e.component == "climate" and any(normalize_name(n).split()[0] in ("rear", "back") for n in e.names)
+        ]
+        if len(rear) != 1:
+            return text
+        return text[: said.start()] + f"the {rear[0]} fan" + text[said.end():]
+
     def _inline_remark(self, text: str) -> Intent | None:
         """A remark run into the command without a pause: "too hot make it nineteen", "close the
         sunshade the sun is in their eyes"."""
@@ -700,7 +722,7 @@ class Conversation:
             targets: list[Entity] = []
             for part in done:
                 targets += [e for e in part.intent.targets if e not in targets]
-            self._context = _Context(replace(done[-1].intent, targets=targets), self._clock())
+            self._context = _Context(_remembered(replace(done[-1].intent, targets=targets)), self._clock())
         return turn
 
     def _compound(self, text: str) -> Intent | None:
@@ -781,7 +803,7 @@ class Conversation:
         if _COMPARATIVE.fullmatch(words):
             # "warmer", "a bit brighter": the last devices, as if "make it warmer" had been said.
             # "Little dimmer" is "a little dimmer", a small step, not a plain "dimmer".
-            words = re.sub(r"^(bit|little|touch|tad|little bit) ", r"a \1 ", words)
+            words = re.sub(r"^(bit|little|touch|tad|little bit|wee bit) ", r"a \1 ", words)
             words = f"make {'it' if len(last.targets) == 1 else 'them'} {words}"
             text = words
         if words in ("off", "on", "switch off", "switch on", "turn off", "turn on", "back on", "off again", "on again"):
@@ -1002,7 +1024,7 @@ class Conversation:
         if intent.targets:
             if self._added_to:
                 intent = replace(intent, targets=[*self._added_to, *intent.targets])
-            self._context = _Context(intent, self._clock())
+            self._context = _Context(_remembered(intent), self._clock())
         self._added_to = []
 
     def _needs_confirmation(self, intent: Intent) -> bool:
@@ -1180,8 +1202,10 @@ _NEW_VALUE = re.compile(
 )
 """A new value alone, correcting the last setting: "no, twenty", "actually just halfway", "to 30 percent"."""
 
+_A_BIT = r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit|wee bit) )?"
+""""A bit", "a little", "a wee bit", "a lot" before a comparative."""
 _COMPARATIVE = re.compile(
-    r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) )?(?:brighter|dimmer|darker|warmer|cooler|colder|hotter"
+    _A_BIT + r"(?:brighter|dimmer|darker|warmer|cooler|colder|hotter"
     r"|faster|slower|louder|quieter|higher|lower)(?: please| still| again)?"
 )
 _TERSE_SETTING = re.compile(
@@ -1189,13 +1213,13 @@ _TERSE_SETTING = re.compile(
 )
 """A setting said alone after a device: "back on auto", "and on eco", "now auto"."""
 _TURNED_OFF = re.compile(r"(?:turn|switch|shut) (?:off (.+)|(.+) off)")
-_WARMER = re.compile(r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) )?(?:warmer|cooler|colder|hotter)")
+_WARMER = re.compile(_A_BIT + r"(?:warmer|cooler|colder|hotter)")
 _IT_DEGREES = re.compile(r"\b(set|put|turn|make) it ((?:up |down )?to \d+(?:\.\d+)? ?(?:degrees?|°))", re.IGNORECASE)
-_MORE = re.compile(r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) |some |even |a little )?more(?: please| still)?"
+_MORE = re.compile(r"(?:" + _A_BIT + r"|some |even |a little )more(?: please| still)?"
                    r"|again|once more|one more time|(?:(?:a )?(?:bit|little|touch|tad|little bit) )?further"
                    r"|(?:one|a) more (?:degree|notch|step)"
                    r"|another (?:degree|notch|step)|(?:one|a) (?:degree|notch|step) more")
-_LESS = re.compile(r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit) |even )?less(?: please)?|too much|back a bit")
+_LESS = re.compile(r"(?:" + _A_BIT + r"|even )less(?: please)?|too much|back a bit")
 
 
 _STEP_AFTER_SETTING: dict[str, tuple[str, str, str, float]] = {
@@ -1266,6 +1290,15 @@ def _bare_target(text: str) -> str:
     return re.sub(r"^(?:the|my|his|her|their|our|your) |(?: too| as well| also)$", "", normalize_name(text))
 
 
+_REAR_FAN = re.compile(r"\bthe (?:rear|back) (?:fan|blower)s?\b", re.IGNORECASE)
+_BACK_ON_OFF = re.compile(r"^((?:turn|switch|put|shut)\b.*\S)\s+back\s+(on|off)([\s.!?]*)$", re.IGNORECASE)
+""""Turn the west floodlight back off": on or off again, the same as without "back"."""
+_PARTICLE_LAST = re.compile(
+    r"^(turn|switch|put)\s+((?:the|my|our)\s+.+?\s+(?:in|at)\s+the\s+.+?)\s+(on|off)([\s.!?]*)$", re.IGNORECASE
+)
+""""Turn the plug in the boot on": Home Assistant's sentences say "turn on the plug in the boot"."""
+
+
 def _tidy(text: str) -> str:
     """The command without the words around it that never change it ("ok", "please", "instead",
     "its freezing" before "switch my climate to heat", "for the kids in the back", "right" in
@@ -1280,10 +1313,14 @@ def _tidy(text: str) -> str:
     if not re.search(r"\b(?:arm|alarm|security)\b", text, re.IGNORECASE):
         text = _FOR_THE_NIGHT.sub("", text)
     text = _MORE_LIKE.sub(r"make it \1", text)
+    text = _STILL_TOO.sub("", text)
+    text = _AT_LEAST.sub(r"\1", text)
     text, still = _STILL.subn("", text)
     if still and not _AN_AMOUNT.search(text):
         text = re.sub(rf"\b{_MORE_WORD}\b", r"a bit \g<0>", text, count=1, flags=re.IGNORECASE)
     text = _RIGHT_DOWN.sub(r"\1 to", text)
+    text = _BACK_ON_OFF.sub(r"\1 \2\3", text)
+    text = _PARTICLE_LAST.sub(r"\1 \3 \2\4", text)
     text = _AS_BRIGHT_AS_IT_GOES.sub(r"set \1 to max", text)
     text = _TURN_LIKE.sub(r"turn \1 \2", text)
     text = _FOR_WHOM.sub("", text)
@@ -1418,12 +1455,20 @@ _NO_THEN = re.compile(r"^\s*(?:no|nope|nah|cancel that|cancel)\b[\s,.!]+(?:(?:ac
 """A refusal followed by what to do instead: "no, close my window instead"."""
 
 
+def _remembered(intent: Intent) -> Intent:
+    """The intent a follow-up builds on: "turn the fan on at 100 percent" then "turn it down to
+    50" only changes the speed, so the one-off `turn_on` is not carried over."""
+    if "turn_on" not in intent.slots:
+        return intent
+    return replace(intent, slots={k: v for k, v in intent.slots.items() if k != "turn_on"})
+
+
 def _is_yes(words: str) -> bool:
     """A plain yes: "yes", "yes please", "yeah do it" — not "okay, turn off the light"."""
     if words in YES:
         return True
     first, *rest = words.split()
-    return first in {"yes", "yeah", "yep", "yup", "sure"} and len(rest) <= 3 and not _starts_with_any(words, NO)
+    return first in {"yes", "yeah", "yep", "yup", "sure", "aye"} and len(rest) <= 3 and not _starts_with_any(words, NO)
 
 
 def _starts_with_any(words: str, phrases: set[str]) -> bool:

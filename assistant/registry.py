@@ -310,6 +310,11 @@ class Registry:
             derived += ["big light", "main light"]
             if not _OVERHEAD.search(" ".join(normalize_name(x) for x in entity.names)):
                 derived.append("ceiling light")
+        if entity.component == "cover" and any(n.endswith("tailgate") for n in spoken_names) and not any(
+            re.search(r"\b(?:boot|trunk|frunk)\b", normalize_name(n)) for other in self for n in other.names
+        ):
+            # A minivan's or an estate's tailgate is its boot (trunk); not a pickup's beside a frunk.
+            derived += ["boot", "trunk", "boot lid", "trunk lid"]
         if entity.component == "fan":
             # "The roof vent" for the "Roof Vent Fan" (not "the ceiling" for a "Ceiling Fan").
             derived += [n.removesuffix(" fan") for n in spoken_names if n.endswith(" fan") and len(n.split()) > 2]
@@ -319,9 +324,12 @@ class Registry:
             for words in (normalize_name(x).split() for x in entity.names):
                 kind = words[-1] in _LIGHT_WORDS or words[-1] in _COUNTED_KINDS
                 if len(words) > 2 and kind and self.find_area(words[0]) is None and not any(
-                    other is not entity and normalize_name(other.name).startswith(words[0] + " ") for other in self
+                    other is not entity and other.component == entity.component
+                    and normalize_name(other.name).startswith(words[0] + " ")
+                    for other in self
                 ):
-                    # Not "the van light" when every board's name starts with "Van".
+                    # Not "the van light" when every board's light's name starts with "Van"; "the
+                    # byre lights" for "Byre Strip Lights" beside the "Byre Heater".
                     derived.append(f"{words[0]} {words[-1]}")
         if entity.component == "light":
             # "The ambient lights", "the LED strip" for the "Ambient Strip".
@@ -382,7 +390,7 @@ class Registry:
                 if last in _TRAILING_COMMANDS:
                     # "Leveling Jacks Retract": "retract the leveling jacks", "retract the jacks".
                     derived += [f"{last} the {' '.join(rest)}", f"{last} the {rest[-1]}"]
-                elif rest[0] in _LEADING_COMMANDS and rest[1:2] not in (["the"], ["my"]):
+                elif rest[0] in LEADING_COMMANDS and rest[1:2] not in (["the"], ["my"]):
                     derived.append(f"{rest[0]} the {' '.join([*rest[1:], last])}")
         # "The white noise" for the "White Noise Machine", its "Sound" select and its "Volume".
         derived += [re.sub(r" machine\b", "", n) for n in [*known, *derived] if re.search(r". machine\b", n)]
@@ -483,6 +491,11 @@ class Registry:
             if count > 1 and (not rest or rest[0][1] < count):
                 # "The rear windows" are the two rear windows, not also the "Rear Window" defroster.
                 kept[name] = [e for e in members if e.component == most]
+        for name, members in list(kept.items()):
+            if not name.startswith("both "):
+                # "Turn off all the seat heaters": every one of them, wherever it is said.
+                kept.setdefault(f"all the {name}", members)
+                kept.setdefault(f"all {name}", members)
         return kept
 
     def _add_to_groups(
@@ -681,11 +694,16 @@ def _unique_nouns(registry: Registry, entity: Entity) -> list[str]:
     if (words[-1] in _COUNTED_KINDS or words[-1] in _KIND_WORDS) and len(words) > 2:
         if registry.find_area(words[-2]) is None and words[-2] not in _NOT_NOUNS:
             nouns.append(words[-2])
-    return [
+    unique = [
         noun
         for noun in nouns
         if len(noun) > 3 and noun not in _NO_NAME_WORDS and not _said_elsewhere(registry, entity, noun)
     ]
+    outlet_words = ("socket", "outlet", "plug")
+    if words[-1] in outlet_words and not any(_said_elsewhere(registry, entity, w) for w in outlet_words):
+        # "The power socket", "the plug" for the one "230V Socket".
+        unique += ["socket", "outlet", "plug", "power socket", "power outlet", "plug socket"]
+    return unique
 
 
 _NOT_NOUNS = frozenset("night day morning evening main big small little new old top bottom side back front".split())
@@ -733,6 +751,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "soft top": ("roof", "top", "hood", "convertible top"),
     "boot": ("trunk",),
     "trunk": ("boot",),
+    "tailgate": ("tail gate", "liftgate"),
     "panoramic roof": ("sunroof",),
     "led strip": ("leds", "led lights", "led"),
     "led strips": ("leds", "led lights"),
@@ -746,7 +765,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
 
 _COUNTED = (
     "window light lamp blind door fan plug speaker heater curtain shade bulb spot spotlight socket lock sensor seat"
-    " demister defroster radiator"
+    " demister defroster radiator sunshade floodlight"
 )
 _COUNTED_KINDS = frozenset(_COUNTED.split())
 _PLURALS: dict[str, str] = {
@@ -815,7 +834,9 @@ _NOT_OWNERS = frozenset(
 _ZONE_WORDS = frozenset({"climate", "zone", "side", "temperature", "hvac", "ac"})
 """What a car's climate zone is called after its seat: "the driver climate", "the driver side"."""
 _SEAT_WORDS = frozenset({"driver", "passenger", "rear", "front", "left", "right"})
-_SIDE_WORDS = frozenset({"left", "right", "front", "rear", "back", "middle", "centre", "center"})
+_SIDE_WORDS = frozenset(
+    {"left", "right", "front", "rear", "back", "middle", "centre", "center", "east", "west", "north", "south"}
+)
 _OVERHEAD = re.compile(r"\b(?:ceiling|main|overhead|pendant)\b")
 
 _NO_NAME_WORDS = frozenset(
@@ -824,7 +845,7 @@ _NO_NAME_WORDS = frozenset(
 )
 """Words a derived name never consists of only: "On Time" without its unit is not "the on"."""
 
-_LEADING_COMMANDS = frozenset(
+LEADING_COMMANDS = frozenset(
     "restart reboot reset open close ring start stop run play flush identify calibrate update refresh feed "
     "trigger toggle sound honk flash wake boost test clean empty locate find retract extend deploy stow".split()
 )

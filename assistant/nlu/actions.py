@@ -1150,7 +1150,10 @@ def _fan_speed(entity: Entity, intent: Intent) -> list[Action]:
     low = int(_config_number(entity, "speed_range_min", 1))
     high = int(_config_number(entity, "speed_range_max", 100))
     value = math.ceil(_percentage_to_ranged(low, high, fan_percent(entity, intent)))
-    return [_send(entity, "percentage_command_topic", "percentage_command_template", value)]
+    speed = _send(entity, "percentage_command_topic", "percentage_command_template", value)
+    if intent.slots.get("turn_on") is True:
+        return [*_switch(entity, intent, on=True), speed]
+    return [speed]
 
 
 def _humidifier_mode(entity: Entity, intent: Intent) -> list[Action]:

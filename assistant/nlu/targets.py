@@ -172,6 +172,16 @@ def resolve_targets(
     constraints = _Constraints.from_slots(slots, intent)
     targets = _match(registry, constraints, area_context, intent)
     if (
+        len(targets) > 1
+        and constraints.domains == frozenset({"climate"})
+        and not constraints.name and not constraints.area and not constraints.floor
+        and intent is not None and not spec(intent).changes_devices
+    ):
+        # "What is the heating set to?" in a room with its own: that room's, as Home Assistant
+        # answers from the satellite's area.
+        local = [e for e in targets if _same_area(e.area, area_context)]
+        targets = local or targets
+    if (
         targets
         and constraints.domains == frozenset({"lock"})
         and constraints.name is None
@@ -355,7 +365,7 @@ def _filter_by_name(
         members = [e for e in pool if e in group]
         # "Turn on the reading lights" in the middle row, which has two of them: those two.
         local = [e for e in members if _same_area(e.area, area_context)]
-        return local if len(local) > 1 else members
+        return local if len(local) > 1 and not key.startswith("all ") else members
     in_house = registry.house_room_names().get(key)
     return [e for e in pool if e is in_house or key in registry.other_names(e)]
 

@@ -57,7 +57,7 @@ from assistant.nlu.catalogue import spec
 from assistant.nlu.numbers import DIGIT_WORDS, is_number_word
 from assistant.nlu.targets import INTENT_DOMAINS, entities_named, resolve_targets
 from assistant.nlu.types import Intent
-from assistant.registry import Entity, Registry, normalize_name
+from assistant.registry import LEADING_COMMANDS, Entity, Registry, normalize_name
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -272,7 +272,7 @@ class TemplateMatcher:
 
     def _split_words_joined(self, text: str) -> str:
         """"Switch the in verter on": a house word the recogniser heard as two ("in verter",
-        "de humidifier"), joined again when one of the two is no house word itself."""
+        "de humidifier", "flood lights"), joined again when one of the two is no house word itself."""
         assert self._slot_lists is not None
         vocabulary = self._slot_lists.vocabulary
         words = text.split()
@@ -280,7 +280,8 @@ class TemplateMatcher:
         for word in words:
             if joined:
                 together = (joined[-1] + word).lower()
-                if len(together) >= 6 and together in vocabulary and not (
+                known = together in vocabulary or (together.endswith("s") and together[:-1] in vocabulary)
+                if len(together) >= 6 and known and not (
                     joined[-1].lower() in vocabulary and word.lower() in vocabulary
                 ):
                     joined[-1] += word
@@ -695,6 +696,9 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
 
         if entity.component == "button":
             button_commands += [(n, n, context) for n in registry.other_names(entity) if " the " in n]
+            # "Find my car": a button named as the command it carries out, with "my".
+            button_commands += [(n, n, context) for n in map(normalize_name, entity.names) if " my " in n
+                                and n.split()[0] in LEADING_COMMANDS]
         if entity.component == "select":
             for option in entity.config.get("options") or ():
                 options.setdefault(normalize_name(str(option)), str(option))
