@@ -77,6 +77,7 @@ _STILL = re.compile(rf"\b(?:even|still|yet)\s+(?={_MORE_WORD}\b)|(?<=er)\s+still
 unless an amount is said."""
 _STILL_TOO = re.compile(r"\bstill\s+(?=(?:too|so|very|really|way too|far too)\s)", re.IGNORECASE)
 """"Still too hot", "it's still too dark": the same complaint again, one more step."""
+_A_VALUE = re.compile(r"\d|\b(?:half|halfway|percent|degrees?|max|maximum|full|minimum)\b")
 _AT_LEAST = re.compile(r"\b((?:can|could) (?:we|i|you)) at least\b", re.IGNORECASE)
 """"Can we at least have the screen on": the request without the bargaining."""
 _FOR_THE_NIGHT = re.compile(r"[\s,]+(?:for the night|overnight)(?=[\s.!?]*$)", re.IGNORECASE)
@@ -102,7 +103,16 @@ _AS_BRIGHT_AS_IT_GOES = re.compile(
 _IN_THE_VEHICLE = re.compile(
     r"\s+(?:in|of|around|throughout) (?:the|my|our) (car|van|vehicle|truck|camper|motorhome)\b", re.IGNORECASE
 )
-_TEXT_SPEAK_THEM = re.compile(r"\b'?em\b", re.IGNORECASE)
+_SPELLED = re.compile(r"(?<![\w'])(?:[a-z] ){2,}[a-z](?![\w'])", re.IGNORECASE)
+""""The u s b charging": letters spelled out are one word (before "u" is read as "you")."""
+_CUT_ON_OFF = re.compile(r"\bcut\b(?!\s+(?:the\s+)?power)(?=.*\b(?:on|off)\b)", re.IGNORECASE)
+""""Cut on the patio lights", "cut 'em off" (Southern US): turn on, turn off; "cut the power on
+the plug" stays a cut."""
+_YALL = re.compile(r"\b(?:y'?all|ya)\b", re.IGNORECASE)
+_UP_SOME = re.compile(r"\b(up|down) some\b", re.IGNORECASE)
+""""Turn the AC up some": a bit."""
+_RECKON = re.compile(r"^(?:(?:ok|okay|well) )?(?:i )?reckon (?:you|ya|ye) (?:could|can) ", re.IGNORECASE)
+_TEXT_SPEAK_THEM = re.compile(r"(?<!\w)'?em\b", re.IGNORECASE)
 _TEXT_SPEAK_YOU = re.compile(r"\bu\b", re.IGNORECASE)
 """"Dim 'em to 40", "can u turn the LEDs off": them, you."""
 _TURN_LIKE = re.compile(r"\b(?:pop|bump|knock|nudge|kick|whack) (it|them|that|the [\w ]+?) (up|down)\b", re.IGNORECASE)
@@ -223,6 +233,8 @@ class Conversation:
         """Devices of the last turn that a follow-up such as "and the rear one too" added to."""
         self._misunderstood = False
         """The last utterance was not understood: "and the lamp" cannot repeat it."""
+        self._missed_value = False
+        """The last turn, not understood, asked for a level ("set it to 50 percent")."""
         self._which: tuple[Intent, float] | None = None
         """A command asked back as "which one?", with when it was asked."""
 
@@ -333,13 +345,20 @@ class Conversation:
             intent = self.templates.match(f"fan level {level}", self.area) if level else None
             intent = intent if intent is not None and intent.targets else None
         intent = self._understand_loosely(text, words, intent, use_model)
+        missed_value, self._missed_value = self._missed_value, False
         if intent is None:
             turn.reply = SORRY_NOT_UNDERSTOOD
             # "Turn the telly off" not understood, then "and the floor lamp": the command that
             # "and" repeats is the one not understood, not the one before it.
             self._misunderstood = True
+            self._missed_value = _A_VALUE.search(words_to_digits(words)) is not None
             return turn
         self._misunderstood = False
+        if missed_value and intent.name.endswith("Relative"):
+            # "Set it to 50 percent" not understood, then "a bit brighter": a step from a setting
+            # that was meant but never made would land wrong.
+            turn.reply = "Sorry, I didn't catch the setting before, so I can't go on from it. Please say the level."
+            return turn
         intent.text = said
         if intent.name == "HassStopCover" and "name" not in intent.slots:
             # "Stop the window" while the passenger's window is opening: that one, not the driver's.
@@ -1136,6 +1155,7 @@ _REMARK = re.compile(
     r"|^\w+ (?:s|is|are) (?:in|done|here|ready|loaded|packed|home|back|asleep|awake|on)$"
     r"|^but not\b|^not\b"
     r"|^(?:(?:a )?(?:bit|little|wee bit|touch|tad|way|far|much) )?too \w+$"
+    r"|^(?:(?:i m|im|we re|were) )?(?:fixin|fixing|about|gonna|going) to\b"
 )
 """A remark beside the commands of one sentence ("..., it's too warm for her", "she says it's too
 warm", "the sun is in the baby's eyes", "but not too bright", "too bright, back to 40")."""
@@ -1144,10 +1164,12 @@ _INLINE_PREAMBLE = re.compile(
     r"^(?:it[' ]s|its|it is|that[' ]s|thats|that is|i[' ]m|im|i am|we[' ]re|we are|too|so|my \w+ (?:is|are)"
     r"|(?P<named>the \w+) (?:is|are))\b.*?\s"
     r"(?<!too )(?<!so )(?<!very )"
-    r"(?=(?:switch|set|turn|make|put|open|close|lock|unlock|dim|start|stop|raise|lower|bring)\b)"
+    r"(?=(?:switch|set|turn|make|put|lock|unlock|start|stop|raise|bring)\b"
+    r"|(?:open|close|dim|lower) (?:the|it|them|my|our|all|everything|down|up)\b)"
 )
 """A complaint said before the command: "its freezing switch my climate to heat"; `named`, what
-it is about ("the spotlights are glaring, bring them down")."""
+it is about ("the spotlights are glaring, bring them down"). "Dim", "close", "open" and "lower"
+are commands only with what they act on: "it's a bit dim in here" is no "dim in here"."""
 
 _INLINE_REMARK = re.compile(
     r"\s(?:it s|its|it is|the \w+ is|he s|she s|they re|theyre|now that|because|cause|since|so that|so (?:i|we) can"
@@ -1304,7 +1326,11 @@ def _tidy(text: str) -> str:
     "its freezing" before "switch my climate to heat", "for the kids in the back", "right" in
     "right down to"; "in the back"
     after "the rear windows", where it is the place already said)."""
-    text = _TEXT_SPEAK_YOU.sub("you", _TEXT_SPEAK_THEM.sub("them", text))
+    text = _SPELLED.sub(lambda m: m.group(0).replace(" ", ""), text)
+    text = _TEXT_SPEAK_YOU.sub("you", _TEXT_SPEAK_THEM.sub("them", _YALL.sub("you", text)))
+    text = _RECKON.sub("can you ", text)
+    text = _CUT_ON_OFF.sub("turn", text)
+    text = _UP_SOME.sub(r"\1 a bit", text)
     text = unwrap(text)
     text = TRAILING_FILLER.sub("", LEADING_FILLER.sub("", text)) or text
     text = _FRONTED.sub(r"\g<verb> \g<what>\g<rest>", text)

@@ -33,8 +33,10 @@ MAX_WORDS = 16
 _LIGHT_WORDS = r"lights?|lamps?|bulbs?|lighting|chandelier"
 _KIND_WORDS: dict[str, str] = {
     "light": _LIGHT_WORDS,
-    "vacuum": r"vacuum(?: cleaner)?|hoover|roomba|robovac|robot(?: vacuum| cleaner)?|cleaning robot",
-    "coffee": r"coffee(?: machine| maker)?|espresso|cappuccino|latte|americano|mocha|macchiato|decaf|flat white",
+    "vacuum": r"vacuum(?: cleaner)?|hoover|roomba|robovac|robot(?: vacuum| cleaner)?|cleaning robot"
+    r"|floors?(?! (?:lamp|light|heating|heater|fan|standing))|carpets?|rugs?",
+    "coffee": r"coffee(?: machine| maker)?|coffees|espresso|cappuccino|latte|americano|mocha|macchiato|decaf"
+    r"|flat white|caffeine|cup of joe|java",
     "plug": r"plugs?|sockets?|outlets?|wemo|power strip",
     "fan": r"fans?",
 }
@@ -45,7 +47,7 @@ _BLOCKERS = re.compile(
     r"|\b(?:at|when|whenever|every|daily|tomorrow|tonight|later|until|after|before|schedule|o clock|am|pm"
     r"|minutes?|hours?|seconds?|arrive|leave|morning|evening)\b"
     r"|\b(?:music|songs?|play|playing|radio|podcasts?|audiobooks?|volume|alarms?|remind|reminder|weather|news"
-    r"|email|call|message|tv|television|speakers?|spotify|movie|show me|list)\b"
+    r"|email|call|message|tv(?! (?:plug|socket|outlet))|television|speakers?|spotify|movie|show me|list)\b"
     r"|\b(?:look up|search|find|buy|order|shops?|price|cost|recommend|tell me|explain)\b"
 )
 """Questions, negations, schedules and other domains: never paraphrased."""
@@ -76,22 +78,31 @@ _ACTIONS: dict[str, re.Pattern[str]] = {
         r"\b(?:brighten|brighter|increase|raise|boost|up|more light|maximi[sz]e|lighter|intensify|higher)\b"
     ),
     "clean": re.compile(
-        r"\b(?:start|clean|cleaning|vacuum|vacuuming|hoover|hoovering|sweep|run|begin|initiali[sz]e|launch)\b"
+        r"\b(?:start|clean|cleaning|vacuum|vacuuming|hoover|hoovering|sweep|run|begin|initiali[sz]e|launch|tidy"
+        r"|dust|do (?:its|the) (?:rounds|floors?)|going|loose)\b"
     ),
     "coffee": re.compile(
         r"\b(?:make|makes|making|brew|prepare|pour|get|want|need|like|love|fancy|have|cup|start|turn on|fix|grab"
-        r"|serve|could use)\b"
+        r"|serve|could use|give|craving|crave|would be (?:nice|great|good|lovely|perfect)|asap|time for|shot|pot)\b"
     ),
 }
 
 
 _COMPLAINTS: dict[str, re.Pattern[str]] = {
-    "dimmer": re.compile(r"\b(?:too|so|very) bright\b"),
-    "brighter": re.compile(r"\b(?:too|so|very) dark\b|\bhard to see\b|\bcan t see\b"),
+    "dimmer": re.compile(
+        r"\b(?:too|so|very|really|way too|far too|a bit too) (?:bright|harsh|strong|glaring)\b"
+        r"|\b(?:blinding|glaring)\b|\btoo much light\b"
+    ),
+    "brighter": re.compile(
+        r"\b(?:too|so|very|really|a bit|quite|pretty|rather|way too|far too) (?:dark|dim|gloomy)\b|\bgloomy\b"
+        r"|\bpitch (?:black|dark)\b|\bhard to see\b|\bcan t see\b|\bcan barely (?:see|read)\b"
+        r"|\b(?:isn t|not) bright enough\b|\btoo (?:low|dull)\b"
+    ),
 }
-"""What to do about the light when nothing else is asked: "it's too dark in here"."""
+"""What to do about the light when nothing else is asked: "it's too dark in here", "the lights
+are too dim" (the complaint, not the verb "dim")."""
 
-_VACUUM_VERB = re.compile(r"^(?:vacuum|hoover)(?: up)? (?:the|my|our|all|up)\b")
+_VACUUM_VERB = re.compile(r"^(?:(?:it s )?time to )?(?:vacuum|hoover)(?: up)?(?: (?:the|my|our|all|up)\b|$)")
 """"Vacuum the living room", "hoover up the crumbs": the device's name used as the verb."""
 
 _RECOLOUR = re.compile(r"\b(?:set|make|change|turn|switch|put|paint|go|colou?r|want|need|like|prefer|have)\b")
@@ -117,9 +128,27 @@ class _Reading:
     """The plain words for what is acted on: "the desk lamp", "the lights in the kitchen"."""
 
 
+_VERB_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        # Power said of the device, not a level: "kill the power on the plug", "power down the lights".
+        (r"\b(?:kill|cut) the power (?:on|to|at)\b", "turn off"),
+        (r"\b(?:power (?:down|off)|unpower|de ?energi[sz]e)\b", "turn off"),
+        (r"\b(?:give power to|put the power on (?:at|to)|energi[sz]e|power up)\b", "turn on"),
+        # "The bathroom can go dark now", "blackout the bedroom": lights off.
+        (r"\b(?:can|may|should) go dark\b|\bblack ?out\b", "turn off the lights"),
+        (r"\b(?:can|may|should) go off\b", "turn off"),
+        (r"\bneeds? (?:switching|turning|to (?:be )?(?:switched|turned|go)) off\b", "turn off"),
+    )
+)
+"""Phrases for power and darkness that read as the plain verb ("power down" is off, not dimmer)."""
+
+
 def paraphrase(text: str, registry: Registry) -> str | None:
     """The plain command that `text` means, for the templates to match; None when unsure."""
     words = _strip_politeness(normalize_name(text))
+    for pattern, replacement in _VERB_PHRASES:
+        words = pattern.sub(replacement, words)
     if not words or len(words.split()) > MAX_WORDS or _BLOCKERS.search(words):
         return None
     reading = _read(words, registry)
@@ -156,7 +185,10 @@ def _read(words: str, registry: Registry) -> _Reading | None:
             return None
         kind, target = "coffee", f"the {normalize_name(entity.name)}"
     elif "vacuum" in kinds:
-        entity = _only(registry, lambda e: e.component == "vacuum" and (area is None or e.area == area))
+        # The area is where to clean: the room's own robot, else the home's one robot.
+        entity = _only(registry, lambda e: e.component == "vacuum" and e.area == area) or _only(
+            registry, lambda e: e.component == "vacuum"
+        )
         if entity is None:
             return None
         kind, target = "vacuum", f"the {normalize_name(entity.name)}"
@@ -165,7 +197,11 @@ def _read(words: str, registry: Registry) -> _Reading | None:
         if entity is None or _unknown_kind_of(words, "plug" if "plug" in kinds else "fan", entity):
             return None
         kind, target = "on_off", f"the {normalize_name(entity.name)}"
-    elif ("light" in kinds or (_here_or_area(area, words) and _light_only_actions(words))) and _known_places(
+    elif (
+        "light" in kinds
+        or (_here_or_area(area, words) and _light_only_actions(words))
+        or any(pattern.search(words) for pattern in _COMPLAINTS.values())  # "it's gloomy"
+    ) and _known_places(
         words, registry
     ):
         kind = "light"
@@ -179,7 +215,8 @@ def _read(words: str, registry: Registry) -> _Reading | None:
         # "Vacuum" names the device, so it is not also the action: "vacuum out the car" starts nothing.
         words = re.sub(rf"\b(?:{_KIND_WORDS['vacuum']})\b", " ", words)
     action = _action(words, kind, colour)
-    if action is None or _LEVEL.search(words) or (action in ("on", "off") and _SETTING.search(words)):
+    leveled = kind not in ("coffee", "vacuum") and _LEVEL.search(words)  # "coffee for two" is no level
+    if action is None or leveled or (action in ("on", "off") and _SETTING.search(words)):
         # "Bathroom light on full brightness" is a level, which a plain "on" would drop.
         return None
     return _Reading(action, target)
@@ -313,8 +350,9 @@ _ACTION_WORD = re.compile(
 
 
 def _light_only_actions(words: str) -> bool:
-    """"Make the bedroom darker": these can only be about lights."""
-    return bool(re.search(r"\b(?:darker|darken|dim|dimmer|brighter|brighten|lighter|too bright|too dark)\b", words))
+    """"Make the bedroom darker", "it's gloomy in here": these can only be about lights."""
+    said = re.search(r"\b(?:darker|darken|dim|dimmer|brighter|brighten|lighter|brightness)\b", words)
+    return bool(said) or any(pattern.search(words) for pattern in _COMPLAINTS.values())
 
 
 def _here_or_area(area: str | None, words: str) -> bool:
@@ -333,6 +371,11 @@ def _colour(words: str) -> str | None:
 
 
 def _action(words: str, kind: str, colour: str | None) -> str | None:
+    complaints = {name for name, pattern in _COMPLAINTS.items() if pattern.search(words)}
+    if kind == "light":
+        # "The lights are too dim": the complaint's words are not the verb "dim".
+        for pattern in _COMPLAINTS.values():
+            words = pattern.sub(" ", words)
     said = {name for name, pattern in _ACTIONS.items() if pattern.search(words)}
     if kind == "light":
         if colour is not None and _RECOLOUR.search(words) and not said & {"off", "dimmer", "brighter"}:
@@ -341,7 +384,7 @@ def _action(words: str, kind: str, colour: str | None) -> str | None:
             return None  # a colour change we cannot pin down is not an on or off
         choices = said & {"on", "off", "dimmer", "brighter"}
         if not choices:
-            choices = {name for name, pattern in _COMPLAINTS.items() if pattern.search(words)}
+            choices = complaints
     elif kind == "vacuum":
         choices = said & {"clean"} if "off" not in said else set()
     elif kind == "coffee":
