@@ -127,6 +127,7 @@ _FRONTED = re.compile(
     re.IGNORECASE,
 )
 """The device said first and then the command on "it": "the boot, please open it"."""
+_LOCK_THE_BACK = re.compile(r"^((?:un)?lock) the (?:back|rear)(?=[\s.!?]*$)", re.IGNORECASE)
 _IN_THE_BACK = re.compile(r"[\s,]+in the back[\s.!]*$", re.IGNORECASE)
 _IN_HERE = re.compile(r"[\s,]+in here[\s.!]*$", re.IGNORECASE)
 _ALL_SAID = re.compile(r"\b(?:all|every|everything|each)\b", re.IGNORECASE)
@@ -308,7 +309,9 @@ class Conversation:
         text = _tidy(text)
         behind = self.registry.rear_area()
         if behind is not None:
-            # "Turn the AC off in the back", "the fan back there": the car's rear zone.
+            # "Turn the AC off in the back", "the fan back there": the car's rear zone; "lock
+            # the back": its doors.
+            text = _LOCK_THE_BACK.sub(rf"\1 the doors in the {behind}", text)
             text = _THE_BACK.sub(lambda m: f"{m.group(1) or 'in'} the {behind}", text)
         text = self._rear_fan_as_climate(text)
         vehicle = _IN_THE_VEHICLE.search(text)

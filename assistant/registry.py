@@ -315,6 +315,15 @@ class Registry:
         ):
             # A minivan's or an estate's tailgate is its boot (trunk); not a pickup's beside a frunk.
             derived += ["boot", "trunk", "boot lid", "trunk lid"]
+        own = normalize_name(str(entity.config.get("name") or ""))
+        if (
+            entity.device_name
+            and (own in _COUNTED_KINDS or own in _KIND_WORDS)
+            and own not in spoken_names
+            and self.find_area(entity.device_name) is None
+        ):
+            # The "Window" of the device "Partition" is "the partition": the device's name tells it.
+            derived.append(normalize_name(entity.device_name))
         if entity.component == "fan":
             # "The roof vent" for the "Roof Vent Fan" (not "the ceiling" for a "Ceiling Fan").
             derived += [n.removesuffix(" fan") for n in spoken_names if n.endswith(" fan") and len(n.split()) > 2]
@@ -372,8 +381,12 @@ class Registry:
                 # "Set the fridge to eco" for the "Fridge Mode".
                 derived += [n.removesuffix(" mode") for n in spoken if n.endswith(" mode")]
         if entity.component == "button" and entity.device_name:
-            # "Hit the feed button on the cat feeder" for "Cat Feeder Feed".
+            # "Hit the feed button on the cat feeder" for "Cat Feeder Feed"; "the feeder button"
+            # for "Barn Feeder Dispense", the one button of its device.
             device = normalize_name(entity.device_name)
+            siblings = [e for e in self if e.component == "button" and e.device_name == entity.device_name]
+            if siblings == [entity]:
+                derived += [f"{device} button", f"{device.split()[-1]} button"]
             for n in (normalize_name(x) for x in entity.names):
                 if n.startswith(device + " "):
                     derived.append(f"{n[len(device) + 1:]} button on the {device}")
@@ -492,8 +505,10 @@ class Registry:
                 # "The rear windows" are the two rear windows, not also the "Rear Window" defroster.
                 kept[name] = [e for e in members if e.component == most]
         for name, members in list(kept.items()):
-            if not name.startswith("both "):
-                # "Turn off all the seat heaters": every one of them, wherever it is said.
+            plain_kind = " " not in name and {name[:-1], name.removesuffix("es")} & _DOMAIN_KINDS
+            if not name.startswith("both ") and not plain_kind:
+                # "Turn off all the seat heaters": every one of them, wherever it is said ("all the
+                # fans" stays Home Assistant's sentence, which prefers the speaker's room).
                 kept.setdefault(f"all the {name}", members)
                 kept.setdefault(f"all {name}", members)
         return kept
@@ -527,7 +542,9 @@ class Registry:
                 if word not in ("the", "my", "and"):
                     usable.append(word)
                     # "Second Row Seats Left Heater": the "seats heaters" and the "seat heaters".
-                    for said in dict.fromkeys((word, word[:-1] if len(word) > 3 and word.endswith("s") else word)):
+                    spoken_as = (word, word[:-1] if len(word) > 3 and word.endswith("s") else word)
+                    # "The back doors" of "Rear Left Door" and "Rear Right Door".
+                    for said in dict.fromkeys((*spoken_as, *(("back",) if word == "rear" else ()))):
                         members = groups.setdefault(f"{said} {plural}", [])
                         if entity not in members:
                             members.append(entity)
@@ -582,7 +599,12 @@ class Registry:
             for name in _name_endings(entity):
                 if name not in full and entity not in owners.setdefault(name, []):
                     owners[name].append(entity)
-        return {name: entities[0] for name, entities in owners.items() if len(entities) == 1}
+        unitless: dict[str, list[Entity]] = {}
+        for entity in here:
+            for name in _unitless_endings(entity):
+                if name not in full and name not in owners and entity not in unitless.setdefault(name, []):
+                    unitless[name].append(entity)
+        return {name: entities[0] for name, entities in {**unitless, **owners}.items() if len(entities) == 1}
 
     def state_topics(self) -> dict[str, list[tuple[Entity, str]]]:
         """Every topic to subscribe to for state, mapped to (entity, config key naming the topic)."""
@@ -617,6 +639,19 @@ def _is_state_key(key: str) -> bool:
             "action_topic",
         }
     )
+
+
+def _unitless_endings(entity: Entity) -> list[str]:
+    """"The seat heating" for the "Driver Seat Heating Level" in the driver's seat: an ending
+    without its unit, where no device there has that name already."""
+    endings: list[str] = []
+    for words in (normalize_name(n).split() for n in entity.names):
+        for start in range(1, len(words)):
+            ending = " ".join(words[start:])
+            plain = _UNIT_SUFFIX.sub("", ending)
+            if plain != ending and " " in plain:
+                endings.extend(_heating_variants(plain))
+    return [n for n in dict.fromkeys(endings) if n not in _KIND_WORDS]
 
 
 def _name_endings(entity: Entity) -> list[str]:
@@ -752,6 +787,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "boot": ("trunk",),
     "trunk": ("boot",),
     "tailgate": ("tail gate", "liftgate"),
+    "usb charging": ("phone charging", "phone charger", "usb charger", "usb", "charger"),
+    "usb charger": ("phone charger", "phone charging", "usb charging", "usb", "charger"),
     "panoramic roof": ("sunroof",),
     "led strip": ("leds", "led lights", "led"),
     "led strips": ("leds", "led lights"),
@@ -847,7 +884,8 @@ _NO_NAME_WORDS = frozenset(
 
 LEADING_COMMANDS = frozenset(
     "restart reboot reset open close ring start stop run play flush identify calibrate update refresh feed "
-    "trigger toggle sound honk flash wake boost test clean empty locate find retract extend deploy stow".split()
+    "trigger toggle sound honk flash wake boost test clean empty locate find retract extend deploy stow call summon"
+    " request".split()
 )
 """What a button named command first does ("Restart Router" is "restart the router")."""
 
@@ -871,7 +909,8 @@ _AREA_SYNONYMS: tuple[frozenset[str], ...] = tuple(
 
 _BACK_WORDS = ("back seat", "back seats", "rear seats", "back row")
 _BACK_AREAS = (
-    frozenset({"rear", "back", "rear seats", "back seats", "rear cabin", "rear seat", "back seat"}),
+    frozenset({"rear", "back", "rear seats", "back seats", "rear cabin", "rear seat", "back seat",
+               "passenger compartment", "rear compartment"}),
     frozenset({"second row", "2nd row", "middle row", "row 2"}),
 )
 """What "the back" is, best first: an area named for the rear, else the second row. "Back" alone
@@ -888,6 +927,8 @@ _AREA_KIND_WORDS = _GROUP_WORDS | frozenset(
 )
 """Kinds whose word means every one of them in the area ("the window"), however few the house has;
 "the heater" or "the fan" the house has one of is that one."""
+_DOMAIN_KINDS = _AREA_KIND_WORDS | {"fan", "heater", "radiator"}
+"""Kinds Home Assistant's own sentences say in the plural ("turn off all the fans")."""
 
 _KIND_WORDS = _GROUP_WORDS | frozenset(
     "fan window blind curtain shade door garage gate lock switch plug socket heater thermostat tv speaker "

@@ -57,7 +57,7 @@ _ROBOT_KIND_WORDS = frozenset({"vacuum", "robot", "hoover", "roomba", "mower", "
 
 def spoken_name(entity: Entity) -> str:
     """The entity's name as used inside a sentence: 'the kitchen light'."""
-    name = casual(entity.name.strip() or entity.object_id.replace("_", " "))
+    name = casual((entity.name.strip() or entity.object_id).replace("_", " "))
     if entity.component in ("vacuum", "lawn_mower") and re.fullmatch(r"[A-Z][a-z]+", entity.name.strip()) and (
         name.lower() not in _ROBOT_KIND_WORDS
     ):

@@ -20,6 +20,11 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # "turn the kitchen light of": a command never ends in "of".
         (r"^(.*\b(?:turn|switch|turned|switched)\b.*\s)of[.!?]*$", r"\1off"),
         (r"\b(lights?)\s+of[.!?]*$", r"\1 off"),
+        # "For hire sign of": no command ends in "of" (never a question: "what is it made of").
+        (r"^(?!(?:what|which|how|who|where|is|are)\b)(.*\S)\s+of[.!?]*$", r"\1 off"),
+        (r"\bbak\b", "back"),
+        # "The reading light on the left": the left reading light.
+        (r"\bthe ((?:\w+ )?(?:light|lamp|seat|window|door|heater|vent)s?) on the (left|right)\b", r"the \2 \1"),
         (r"\bthermo stat\b", "thermostat"),
         (r"\bcurtins\b", "curtains"),
         (r"\bdors\b", "doors"),

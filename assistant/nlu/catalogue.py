@@ -49,7 +49,8 @@ INTENTS: dict[str, IntentSpec] = {
             "HassClimateGetTemperature", "ask the temperature", TARGET_SLOTS, changes_devices=False
         ),
         IntentSpec("HassGetState", "ask a device's state", (*TARGET_SLOTS, "state"), changes_devices=False),
-        IntentSpec("HassFanSetSpeed", "set fan speed percent", (*TARGET_SLOTS, "percentage")),
+        # `turn_on`: "turn on the fan at 50 percent", on and then the speed (fan.turn_on with a percentage).
+        IntentSpec("HassFanSetSpeed", "set fan speed percent", (*TARGET_SLOTS, "percentage", "turn_on")),
         IntentSpec("HassVacuumStart", "start the vacuum", TARGET_SLOTS),
         IntentSpec("HassVacuumReturnToBase", "send the vacuum home", TARGET_SLOTS),
         IntentSpec("HassVacuumPause", "pause the vacuum", TARGET_SLOTS),

@@ -696,9 +696,9 @@ def _build_slot_lists(registry: Registry, signature: int) -> _SlotLists:
 
         if entity.component == "button":
             button_commands += [(n, n, context) for n in registry.other_names(entity) if " the " in n]
-            # "Find my car": a button named as the command it carries out, with "my".
-            button_commands += [(n, n, context) for n in map(normalize_name, entity.names) if " my " in n
-                                and n.split()[0] in LEADING_COMMANDS]
+            # "Find my car", "call for assistance": a button named as the command it carries out.
+            button_commands += [(n, n, context) for n in map(normalize_name, entity.names)
+                                if re.match(r"\w+ (?:my|for|a|an) ", n) and n.split()[0] in LEADING_COMMANDS]
         if entity.component == "select":
             for option in entity.config.get("options") or ():
                 options.setdefault(normalize_name(str(option)), str(option))
