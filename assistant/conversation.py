@@ -91,7 +91,7 @@ _MORE_LIKE = re.compile(
 """"Brighter, like 60": to 60, not a step and then a stray "like 60"."""
 _AN_AMOUNT = re.compile(r"\b(?:bit|little|touch|tad|lot|much|way|by|slightly|\d+)\b", re.IGNORECASE)
 _LIGHT_KIND = re.compile(r"\b(?:lights?|lamps?|bulbs?|lighting|spots?|strips?|everything|all)\b")
-_AS_WELL = re.compile(r"[\s,]+as well(?:[\s,]+please)?[\s.!]*$", re.IGNORECASE)
+_AS_WELL = re.compile(r"[\s,]+(?:as well|also)(?:[\s,]+please)?[\s.!]*$", re.IGNORECASE)
 """"The heater as well" is "the heater too": the last command again, on another device."""
 _AS_BRIGHT_AS_IT_GOES = re.compile(
     r"\b(?:make|turn|put|set|get) (?:on )?(.+?)(?: (?:right |all the way )?up)? "
@@ -108,6 +108,21 @@ _SPELLED = re.compile(r"(?<![\w'])(?:[a-z] ){2,}[a-z](?![\w'])", re.IGNORECASE)
 _CUT_ON_OFF = re.compile(r"\bcut\b(?!\s+(?:the\s+)?power)(?=.*\b(?:on|off)\b)", re.IGNORECASE)
 """"Cut on the patio lights", "cut 'em off" (Southern US): turn on, turn off; "cut the power on
 the plug" stays a cut."""
+_SINGLISH_TAIL = re.compile(r"(?:[\s,]+(?:lah|leh|lor|ah|can|already|liao))+[\s.!?]*$", re.IGNORECASE)
+""""Off the lights lah", "the fan a bit faster can?", "too cold already": the sentence without its
+Singapore English particles."""
+_SET_TO = re.compile(r"^(set|put|turn|make) to\b", re.IGNORECASE)
+""""Set to 24 degrees": set it to 24 degrees."""
+_HELP_ME = re.compile(r"^(?:(?:can|could) (?:you )?)?help me (?=\w)", re.IGNORECASE)
+""""Can help me close the curtain": close the curtain."""
+_ON_OFF_IT = re.compile(r"^(on|off) (it|them)(?: back)?(?=[\s.!?]*$)|^(on|off) back (the\b.*)$", re.IGNORECASE)
+""""Off it", "on it back", "on back the ceiling light": turn it off, turn it back on."""
+_OPEN_THE_POWERED = re.compile(
+    r"^(open|close) ((?:the|my) (?:aircon|air con|air conditioner|ac|a c|lights?|lamps?|fans?|tv|television|heater))\b",
+    re.IGNORECASE,
+)
+""""Open the aircon", "close the light": switching it on or off, in Singapore, Indian and Chinese
+English (a cover is opened by its own name, never by these words)."""
 _YALL = re.compile(r"\b(?:y'?all|ya)\b", re.IGNORECASE)
 _UP_SOME = re.compile(r"\b(up|down) some\b", re.IGNORECASE)
 """"Turn the AC up some": a bit."""
@@ -344,8 +359,10 @@ class Conversation:
             intent = self._after_preamble(text) or self._inline_remark(text)
         if intent is not None and intent.name == "HassFanSetSpeed" and not intent.targets:
             # "Set the fan speed to three" in a car whose climate's fan modes are "1" to "5".
+            # "Fan on full" in a car with no fan entity: the climate's top fan mode.
             level = intent.slots.get("percentage")
-            intent = self.templates.match(f"fan level {level}", self.area) if level else None
+            said = "fan on high" if level == 100 else f"fan level {level}"
+            intent = self.templates.match(said, self.area) if level else None
             intent = intent if intent is not None and intent.targets else None
         intent = self._understand_loosely(text, words, intent, use_model)
         missed_value, self._missed_value = self._missed_value, False
@@ -357,6 +374,9 @@ class Conversation:
             self._missed_value = _A_VALUE.search(words_to_digits(words)) is not None
             return turn
         self._misunderstood = False
+        if self._fan_mode_elsewhere(intent):
+            turn.reply = "I don't know which device you mean."
+            return turn
         if missed_value and intent.name.endswith("Relative"):
             # "Set it to 50 percent" not understood, then "a bit brighter": a step from a setting
             # that was meant but never made would land wrong.
@@ -436,7 +456,8 @@ class Conversation:
         if tidy != text:
             text, words = tidy, normalize_name(tidy)
         carried = self._carries_over(words)
-        if _COMPARATIVE.fullmatch(words) or self._refers_back(words) or carried:
+        value_alone = _NEW_VALUE.fullmatch(words_to_digits(words)) is not None and not words[0].isdigit()
+        if _COMPARATIVE.fullmatch(words) or self._refers_back(words) or carried or value_alone:
             # "A bit brighter" right after "set the lamp to 40 percent" is the lamp, not the room;
             # so is "make it red" right after "turn on the ambient lighting"; "(now) the floor lamp
             # too" is the last command again, not Home Assistant's bare name that turns it on.
@@ -578,6 +599,17 @@ class Conversation:
             return False
         climate = all(e.component == "climate" for e in context.intent.targets)
         return climate or not re.search(r"\b(?:warm|warmer|cool|cooler|colder|hotter|cold|hot)\b", words)
+
+    def _fan_mode_elsewhere(self, intent: Intent) -> bool:
+        """"Fan on high" beside a ceiling fan is about that fan, not the fan mode of an air
+        conditioner in another room, unless that air conditioner is what was just talked about."""
+        if intent.name != "HassClimateSetFanMode" or "name" in intent.slots or not self.area:
+            return False
+        if not any(e.component == "fan" and _in_area(e, self.area) for e in self.registry):
+            return False
+        context = self._context
+        last = context.intent.targets if context is not None else []
+        return all(not _in_area(e, self.area) and e not in last for e in intent.targets)
 
     def _rear_fan_as_climate(self, text: str) -> str:
         """"Put the back fan on high": the fan of the car's one "Rear Climate" when nothing else
@@ -1222,7 +1254,7 @@ _NEW_VALUE = re.compile(
     r"(?:(?:and )?now |then )?"
     r"(?:i meant |i said |make (?:that|it|them|those|both) |set (?:it|them|both) to |put (?:it|them|both) (?:on|at|to) "
     r"|turn (?:it|them) (?:up |down )?to |(?:back |right )?(?:up |down )?to |at |and (?:to )?)?"
-    r"(halfway|half way|half|\d+(?:\.\d+)?)(?: ?%| percent| degrees?)?"
+    r"(halfway|half way|half|(?:full|max|maximum)(?: brightness)?|\d+(?:\.\d+)?)(?: ?%| percent| degrees?)?"
     r"(?: please| then| instead| will do| would do| is fine| is good| is enough| should do)?"
 )
 """A new value alone, correcting the last setting: "no, twenty", "actually just halfway", "to 30 percent"."""
@@ -1324,6 +1356,13 @@ _PARTICLE_LAST = re.compile(
 """"Turn the plug in the boot on": Home Assistant's sentences say "turn on the plug in the boot"."""
 
 
+def _turned_on_off(said: re.Match[str]) -> str:
+    """"Off it" -> "turn it off"; "on back the ceiling light" -> "turn the ceiling light back on"."""
+    if said.group(1):
+        return f"turn {said.group(2)} {said.group(1)}"
+    return f"turn {said.group(4)} back {said.group(3)}"
+
+
 def _tidy(text: str) -> str:
     """The command without the words around it that never change it ("ok", "please", "instead",
     "its freezing" before "switch my climate to heat", "for the kids in the back", "right" in
@@ -1332,6 +1371,11 @@ def _tidy(text: str) -> str:
     text = _SPELLED.sub(lambda m: m.group(0).replace(" ", ""), text)
     text = _TEXT_SPEAK_YOU.sub("you", _TEXT_SPEAK_THEM.sub("them", _YALL.sub("you", text)))
     text = _RECKON.sub("can you ", text)
+    text = _SINGLISH_TAIL.sub("", text) or text
+    text = _SET_TO.sub(r"\1 it to", text)
+    text = _HELP_ME.sub("", text)
+    text = _ON_OFF_IT.sub(_turned_on_off, text)
+    text = _OPEN_THE_POWERED.sub(lambda m: f"turn {'on' if m.group(1).lower() == 'open' else 'off'} {m.group(2)}", text)
     text = _CUT_ON_OFF.sub("turn", text)
     text = _UP_SOME.sub(r"\1 a bit", text)
     text = unwrap(text)
@@ -1376,9 +1420,13 @@ def _new_value(last: Intent, words: str) -> Intent | None:
     said = _NEW_VALUE.fullmatch(words_to_digits(words))
     if said is None:
         return None
-    if said.group(1).startswith("half") and any(e.component == "climate" for e in last.targets):
-        return None  # half of a brightness or an opening, never of a temperature
-    number = 50.0 if said.group(1).startswith("half") else float(said.group(1))
+    word = said.group(1)
+    climate = any(e.component == "climate" for e in last.targets)
+    if climate and (not word[0].isdigit() or re.search(r"%|percent", said.group(0))):
+        return None  # half, full or a percent of a brightness or an opening, never of a temperature
+    if re.search(r"\bdegrees?\b", said.group(0)) and not climate:
+        return None
+    number = 50.0 if word.startswith("half") else 100.0 if not word[0].isdigit() else float(word)
     value: float | int = int(number) if number.is_integer() else number
     setting = _STEP_AFTER_SETTING.get(last.name)
     if setting is not None and setting[0] in last.slots:

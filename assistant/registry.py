@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from assistant.nlu.numbers import DIGIT_WORDS
+
 # Home Assistant MQTT platforms the assistant can drive or read.
 COMPONENTS: frozenset[str] = frozenset(
     {
@@ -225,7 +227,8 @@ class Registry:
             candidates = [" ".join(spoken[:-1])] if spoken[-1] == "room" else [spoken[-1]]
             for word in candidates:
                 shared = sum(word in other for other in words) > 1
-                if word not in taken and not shared and word not in _AREA_WORDS:
+                numbered = word.isdigit() or word in DIGIT_WORDS.values()  # "2" of "Bedroom 2" is a number
+                if word not in taken and not shared and word not in _AREA_WORDS and not numbered:
                     short[word] = area
         behind = self.rear_area()
         if behind is not None:
@@ -284,6 +287,16 @@ class Registry:
                 derived.append(moved)
                 if entity.component == "light" and rest[-1] not in _LIGHT_WORDS:
                     derived += [f"{moved} lamp", f"{moved} light"]
+        for n in spoken_names:
+            words = n.split()
+            if len(words) > 1 and words[0] in _DEFROST_WORDS:
+                # "The windscreen defroster" for "Defrost Windscreen".
+                derived += [f"{' '.join(words[1:])} {word}" for word in _DEFROST_WORDS]
+            if len(words) > 1 and words[-1] in _SEAT_CODE_WORDS:
+                # "The rear left window" for "Window RL", "the rear left seat heating" for
+                # "Seat Heating RL": a seat's code said in words, before the name.
+                side = _SEAT_CODE_WORDS[words[-1]]
+                derived += [f"{side} {' '.join(words[:-1])}", f"{' '.join(words[:-1])} {side}"]
         owner = self._owner(entity)
         if owner is not None:
             # "Tom's lamp" for "Tom's Desk Lamp", "Ben's heater" for the "Heater" in Ben's Room,
@@ -816,6 +829,8 @@ _PLURALS: dict[str, str] = {
 }
 """Kinds of device said in the plural for a group of them: "the rear windows"."""
 
+_SEAT_CODE_WORDS = {"fl": "front left", "fr": "front right", "rl": "rear left", "rr": "rear right"}
+"""A seat's two-letter code in a car gateway's names, said in words."""
 _SEAT_CODE = re.compile(r"[1-3][lrc]|[fr][lr]|row[1-3]")
 """A seat or zone written as a code in a car gateway's names: "Seat 2L", "Window FL"."""
 
@@ -890,7 +905,7 @@ LEADING_COMMANDS = frozenset(
 """What a button named command first does ("Restart Router" is "restart the router")."""
 
 _TRAILING_COMMANDS = frozenset(
-    "test reset restart reboot update refresh identify calibrate flush retract extend deploy stow".split()
+    "test reset restart reboot update refresh identify calibrate flush retract extend deploy stow fold unfold".split()
 )
 """What a button named after its thing and then its command does ("Chime Test", "Filter Reset")."""
 
