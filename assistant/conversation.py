@@ -56,9 +56,10 @@ TRAILING_FILLER = re.compile(
     r"(?:[\s,]+(?:instead|then|after all|first|anyway|again|for me|please|completely|fully|actually"
     r"|at the moment|right now|for now"
     r"|all the way|if it s no trouble|if it's no trouble|just in case|though|no cap|bro|fam"
-    r"|thank you(?: ever so much)?"
+    r"|thank you(?: ever so much)?|love|dear|pet|duck|darling|sweetheart|there s a good (?:lad|girl|boy)"
     r"|for (?:the |my |your |our )?(?:baby|kids|children|boys|girls|her|him|them|dog|dogs|cat|mom|mum|dad"
-    r"|grandma|grandpa|granny|nan|wife|husband|son|daughter|guests?|visitors?)(?: in the back)?"
+    r"|grandma|grandpa|granny|nan|wife|husband|son|daughter|guests?|visitors?|carer|(?:district )?nurse|cleaner)"
+    r"(?: in the back)?"
     r"|for the (?:trip|journey|drive|ride|film|movie|party)))+[\s.!]*$",
     re.IGNORECASE,
 )
@@ -350,6 +351,8 @@ class Conversation:
             # Before the templates: "turn on the lamp at 7" is a time, never a brightness of 7.
             turn.reply = scheduled
             self._misunderstood = False
+            # Nothing was set: "one degree warmer" next would go on from the old setting.
+            self._missed_value = True
             return turn
         intent = self._understand_strictly(text, words)
         if intent is None:
@@ -582,6 +585,10 @@ class Conversation:
         rest = " ".join((words[: when.start()] + " " + words[when.end():]).split())
         intent = self._understand_strictly(rest, rest)
         if intent is None or not intent.targets:
+            return None
+        level = when.group(0).removeprefix("at ")
+        if (level.isdigit() or level in DIGIT_WORDS.values()) and all(e.component in _LEVELLED for e in intent.targets):
+            # "Fridge at six please": a temperature or a level, not a time.
             return None
         self._remember(intent)
         return "I can't do that at a set time yet."
@@ -1191,6 +1198,7 @@ _REMARK = re.compile(
     r"|^but not\b|^not\b"
     r"|^(?:(?:a )?(?:bit|little|wee bit|touch|tad|way|far|much) )?too \w+$"
     r"|^(?:(?:i m|im|we re|were) )?(?:fixin|fixing|about|gonna|going) to\b"
+    r"|^(?:there s|theres|there is) a good\b|^(?:i like )?to be (?:sure|safe)$"
 )
 """A remark beside the commands of one sentence ("..., it's too warm for her", "she says it's too
 warm", "the sun is in the baby's eyes", "but not too bright", "too bright, back to 40")."""
@@ -1235,6 +1243,8 @@ _AT_A_TIME = re.compile(
 """A set time, which the assistant cannot keep yet ("in ten minutes" is a timer and works); "at 50
 percent" is a level."""
 
+_LEVELLED = frozenset({"climate", "water_heater", "number", "humidifier"})
+"""What "at six" sets a level of rather than a time for."""
 _NAMED_LIKE_PEOPLE = frozenset({"vacuum", "lawn_mower"})
 """Robots people call "him" or "her" ("send him back to his dock")."""
 
@@ -1262,8 +1272,9 @@ _NEW_VALUE = re.compile(
 _A_BIT = r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit|wee bit) )?"
 """"A bit", "a little", "a wee bit", "a lot" before a comparative."""
 _COMPARATIVE = re.compile(
-    _A_BIT + r"(?:brighter|dimmer|darker|warmer|cooler|colder|hotter"
-    r"|faster|slower|louder|quieter|higher|lower)(?: please| still| again)?"
+    r"(?:(?:a|one|two|three|half a|\d+(?:\.\d+)?) degrees? )?" + _A_BIT
+    + r"(?:brighter|dimmer|darker|warmer|cooler|colder|hotter|faster|slower|louder|quieter|higher|lower)"
+    r"(?: please| still| again)?"
 )
 _TERSE_SETTING = re.compile(
     r"(?P<first>(?:and|now) )?(?P<on>(?:back )?(?:on|to|in) )?(?P<value>[a-z]+(?: [a-z]+)?)(?P<mode> mode)?"

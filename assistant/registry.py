@@ -800,6 +800,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "boot": ("trunk",),
     "trunk": ("boot",),
     "tailgate": ("tail gate", "liftgate"),
+    "radiator": ("heater",),
+    "hazard lights": ("hazards", "hazard warning lights", "hazard warnings", "flashers"),
     "usb charging": ("phone charging", "phone charger", "usb charger", "usb", "charger"),
     "usb charger": ("phone charger", "phone charging", "usb charging", "usb", "charger"),
     "panoramic roof": ("sunroof",),
@@ -841,7 +843,7 @@ _UNIT_SUFFIX = re.compile(
 
 _KIND_SUFFIX: dict[str, re.Pattern[str]] = {
     "cover": re.compile(r" (?:cover|lid)$"),
-    "lock": re.compile(r" (?:smart )?lock$"),
+    "lock": re.compile(r" (?:smart )?locks?$"),
     "switch": re.compile(r" (?:switch|plug|smart plug|socket|relay|outlet)$"),
     "light": re.compile(r" (?:dimmer|switch|relay)$"),
 }
@@ -900,7 +902,7 @@ _NO_NAME_WORDS = frozenset(
 LEADING_COMMANDS = frozenset(
     "restart reboot reset open close ring start stop run play flush identify calibrate update refresh feed "
     "trigger toggle sound honk flash wake boost test clean empty locate find retract extend deploy stow call summon"
-    " request".split()
+    " request save".split()
 )
 """What a button named command first does ("Restart Router" is "restart the router")."""
 
@@ -927,8 +929,10 @@ _BACK_AREAS = (
     frozenset({"rear", "back", "rear seats", "back seats", "rear cabin", "rear seat", "back seat",
                "passenger compartment", "rear compartment"}),
     frozenset({"second row", "2nd row", "middle row", "row 2"}),
+    frozenset({"cargo", "cargo area", "load area", "load space", "load bay"}),
 )
-"""What "the back" is, best first: an area named for the rear, else the second row. "Back" alone
+"""What "the back" is, best first: an area named for the rear, else the second row, else a van's
+cargo area. "Back" alone
 never names it ("turn it back on"): `assistant/conversation.py` reads "in the back" as that area."""
 
 _OUTDOOR_FLOOR_NAMES = ("outside", "outdoor", "outdoors", "exterior")

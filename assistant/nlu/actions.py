@@ -31,6 +31,7 @@ _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_HVAC_MODES = ["auto", "off", "cool", "heat", "dry", "fan_only"]
 DEFAULT_FAN_MODES = ["auto", "low", "medium", "high"]
+DEFAULT_SWING_MODES = ["on", "off"]
 DEFAULT_WATER_HEATER_MODES = ["off", "eco", "electric", "gas", "heat_pump", "high_demand", "performance"]
 DEFAULT_VACUUM_FEATURES = ["start", "stop", "return_home", "status", "battery", "clean_spot"]
 ALARM_ARM_MODES = ("home", "away", "night", "vacation", "custom_bypass")
@@ -1156,6 +1157,21 @@ def _fan_speed(entity: Entity, intent: Intent) -> list[Action]:
     return [speed]
 
 
+def climate_swing_mode(entity: Entity, spoken: str) -> str | None:
+    """The climate's swing mode, exactly as listed (Home Assistant's default: on, off)."""
+    return _match_option(spoken, entity.config.get("swing_modes", DEFAULT_SWING_MODES))
+
+
+def _climate_swing_mode(entity: Entity, intent: Intent) -> list[Action]:
+    if entity.component != "climate" or not entity.config.get("swing_mode_command_topic"):
+        raise _cannot(entity, "swing")
+    spoken = _slot_text(intent, "swing_mode", "swing mode")
+    mode = climate_swing_mode(entity, spoken)
+    if mode is None:
+        raise ActionError(f"{sentence(spoken_name(entity))} has no {normalize_name(spoken)} swing mode.")
+    return [_send(entity, "swing_mode_command_topic", "swing_mode_command_template", mode)]
+
+
 def _humidifier_mode(entity: Entity, intent: Intent) -> list[Action]:
     return _named_mode(entity, intent, "humidifier", "mode", "modes", "mode")
 
@@ -1369,6 +1385,7 @@ _BUILDERS: dict[str, Callable[[Entity, Intent], list[Action]]] = {
     "HassWaterHeaterSetTemperature": _set_temperature,
     "HassClimateSetMode": _climate_mode,
     "HassClimateSetFanMode": _climate_fan_mode,
+    "HassClimateSetSwingMode": _climate_swing_mode,
     "HassFanSetSpeed": _fan_speed,
     "HassFanSetSpeedRelative": _fan_speed,
     "HassFanSetPreset": _fan_preset,

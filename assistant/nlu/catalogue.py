@@ -45,6 +45,8 @@ INTENTS: dict[str, IntentSpec] = {
             "HassClimateSetTemperature", "set target temperature", (*TARGET_SLOTS, "temperature")
         ),
         IntentSpec("HassClimateSetFanMode", "set climate fan mode", (*TARGET_SLOTS, "fan_mode")),
+        # No Home Assistant intent sets the swing yet; named in its style.
+        IntentSpec("HassClimateSetSwingMode", "set climate swing (louvre) mode", (*TARGET_SLOTS, "swing_mode")),
         IntentSpec(
             "HassClimateGetTemperature", "ask the temperature", TARGET_SLOTS, changes_devices=False
         ),

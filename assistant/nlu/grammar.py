@@ -61,6 +61,7 @@ INTENT_COMPONENTS: dict[str, frozenset[str]] = {
     "HassClimateSetTemperature": frozenset({"climate"}),
     "HassClimateSetTemperatureRelative": frozenset({"climate"}),
     "HassClimateSetFanMode": frozenset({"climate"}),
+    "HassClimateSetSwingMode": frozenset({"climate"}),
     "HassClimateSetMode": frozenset({"climate", "water_heater"}),
     "HassClimateGetTemperature": frozenset({"climate", "sensor"}),
     "HassGetState": frozenset(

@@ -143,6 +143,11 @@ def _hvac_mode(intent: Intent, entity: Entity) -> str:
     return "off" if mode == "off" else f"set to {mode.replace('_', ' ')}"
 
 
+def _swing_mode(intent: Intent, entity: Entity) -> str:
+    spoken = str(intent.slots.get("swing_mode", ""))
+    return f"swing set to {normalize_name(acts.climate_swing_mode(entity, spoken) or spoken)}"
+
+
 def _fan_mode(intent: Intent, entity: Entity) -> str:
     spoken = str(intent.slots.get("fan_mode", ""))
     return f"fan set to {normalize_name(acts.climate_fan_mode(entity, spoken) or spoken)}"
@@ -206,6 +211,7 @@ _PHRASES: dict[str, Callable[[Intent, Entity], str]] = {
     "HassWaterHeaterSetTemperature": _temperature,
     "HassClimateSetMode": _hvac_mode,
     "HassClimateSetFanMode": _fan_mode,
+    "HassClimateSetSwingMode": _swing_mode,
     "HassFanSetSpeed": _fan_speed,
     "HassFanSetSpeedRelative": _fan_speed,
     "HassFanSetPreset": _preset,

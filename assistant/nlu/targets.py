@@ -68,6 +68,7 @@ INTENT_DOMAINS: dict[str, frozenset[str]] = {
     "HassClimateSetTemperatureRelative": frozenset({"climate"}),
     "HassClimateSetMode": frozenset({"climate", "water_heater"}),
     "HassClimateSetFanMode": frozenset({"climate"}),
+    "HassClimateSetSwingMode": frozenset({"climate"}),
     "HassClimateGetTemperature": frozenset({"climate"}),
     "HassFanSetSpeed": frozenset({"fan"}),
     "HassFanSetSpeedRelative": frozenset({"fan"}),
