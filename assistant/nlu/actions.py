@@ -1109,14 +1109,21 @@ def climate_fan_mode(entity: Entity, spoken: str) -> str | None:
     return _match_option(spoken, modes) or _numbered_fan_mode(normalize_name(spoken), modes)
 
 
-def _climate_fan_mode(entity: Entity, intent: Intent) -> list[Action]:
-    if entity.component != "climate" or not entity.config.get("fan_mode_command_topic"):
-        raise _cannot(entity, "change its fan mode")
-    spoken = _slot_text(intent, "fan_mode", "fan mode")
-    mode = climate_fan_mode(entity, spoken)
+def _climate_listed_mode(
+    entity: Entity, intent: Intent, kind: str, find: Callable[[Entity, str], str | None], cannot: str
+) -> list[Action]:
+    """A climate's fan or swing mode (`kind`), one of its listed modes, to its command topic."""
+    if entity.component != "climate" or not entity.config.get(f"{kind}_mode_command_topic"):
+        raise _cannot(entity, cannot)
+    spoken = _slot_text(intent, f"{kind}_mode", f"{kind} mode")
+    mode = find(entity, spoken)
     if mode is None:
-        raise ActionError(f"{sentence(spoken_name(entity))} has no {normalize_name(spoken)} fan mode.")
-    return [_send(entity, "fan_mode_command_topic", "fan_mode_command_template", mode)]
+        raise ActionError(f"{sentence(spoken_name(entity))} has no {normalize_name(spoken)} {kind} mode.")
+    return [_send(entity, f"{kind}_mode_command_topic", f"{kind}_mode_command_template", mode)]
+
+
+def _climate_fan_mode(entity: Entity, intent: Intent) -> list[Action]:
+    return _climate_listed_mode(entity, intent, "fan", climate_fan_mode, "change its fan mode")
 
 
 def _water_heater_power(entity: Entity, on: bool) -> list[Action]:
@@ -1163,13 +1170,7 @@ def climate_swing_mode(entity: Entity, spoken: str) -> str | None:
 
 
 def _climate_swing_mode(entity: Entity, intent: Intent) -> list[Action]:
-    if entity.component != "climate" or not entity.config.get("swing_mode_command_topic"):
-        raise _cannot(entity, "swing")
-    spoken = _slot_text(intent, "swing_mode", "swing mode")
-    mode = climate_swing_mode(entity, spoken)
-    if mode is None:
-        raise ActionError(f"{sentence(spoken_name(entity))} has no {normalize_name(spoken)} swing mode.")
-    return [_send(entity, "swing_mode_command_topic", "swing_mode_command_template", mode)]
+    return _climate_listed_mode(entity, intent, "swing", climate_swing_mode, "swing")
 
 
 def _humidifier_mode(entity: Entity, intent: Intent) -> list[Action]:
