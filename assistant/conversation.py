@@ -48,8 +48,9 @@ LEADING_FILLER = re.compile(
     r"|good (?:morning|afternoon|evening)"
     r"|(?:morning|afternoon|evening)(?![\s,]+(?:scene|mode|routine|lights?)\b)"
     r"|excuse me|alright|all right|nabu|jarvis|mycroft|alexa|actually|in fact|just|oh|wait|no wait|sorry"
+    r"|ooh|ah|did you (?:hear|get) (?:me|that)|i said"
     r"|never mind|nevermind|no|maybe|perhaps|about|around|thanks|thank you|you can|only|fine|at least|right"
-    r"|(?:can|could|would|will) (?:you|ye)(?: please)?(?! be\b| mind\b| kindly\b))\b[\s,.!]*)+",
+    r"|(?:can|could|would|will) (?:you|ye)(?: please)?(?! be\b| mind\b| kindly\b))\b[\s,.!?]*)+",
     re.IGNORECASE,
 )
 TRAILING_FILLER = re.compile(
