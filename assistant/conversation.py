@@ -115,6 +115,8 @@ _SINGLISH_TAIL = re.compile(r"(?:[\s,]+(?:lah|leh|lor|ah|can|already|liao))+[\s.
 Singapore English particles."""
 _SET_TO = re.compile(r"^(set|put|turn|make) to\b", re.IGNORECASE)
 """"Set to 24 degrees": set it to 24 degrees."""
+_CAN_I_HAVE = re.compile(r"^(?:can|could|may) (?:i|we) (?:please )?(?:have|get) (?=.+\b(?:on|off)\b)", re.IGNORECASE)
+""""Can I have my seat warmer on 3", "can we have the screen on": put it on."""
 _HELP_ME = re.compile(r"^(?:(?:can|could) (?:you )?)?help me (?=\w)", re.IGNORECASE)
 """"Can help me close the curtain": close the curtain."""
 _ON_OFF_IT = re.compile(r"^(on|off) (it|them)(?: back)?(?=[\s.!?]*$)|^(on|off) back (the\b.*)$", re.IGNORECASE)
@@ -1385,6 +1387,7 @@ def _tidy(text: str) -> str:
     text = _RECKON.sub("can you ", text)
     text = _SINGLISH_TAIL.sub("", text) or text
     text = _SET_TO.sub(r"\1 it to", text)
+    text = _CAN_I_HAVE.sub("put ", text)
     text = _HELP_ME.sub("", text)
     text = _ON_OFF_IT.sub(_turned_on_off, text)
     text = _OPEN_THE_POWERED.sub(lambda m: f"turn {'on' if m.group(1).lower() == 'open' else 'off'} {m.group(2)}", text)

@@ -416,7 +416,7 @@ class Registry:
                 if last in _TRAILING_COMMANDS:
                     # "Leveling Jacks Retract": "retract the leveling jacks", "retract the jacks".
                     derived += [f"{last} the {' '.join(rest)}", f"{last} the {rest[-1]}"]
-                elif rest[0] in LEADING_COMMANDS and rest[1:2] not in (["the"], ["my"]):
+                elif rest[0] in LEADING_COMMANDS and rest[1:2] not in (["the"], ["my"]) and last not in _PARTICLES:
                     derived.append(f"{rest[0]} the {' '.join([*rest[1:], last])}")
         # "The white noise" for the "White Noise Machine", its "Sound" select and its "Volume".
         derived += [re.sub(r" machine\b", "", n) for n in [*known, *derived] if re.search(r". machine\b", n)]
@@ -754,6 +754,9 @@ def _unique_nouns(registry: Registry, entity: Entity) -> list[str]:
     return unique
 
 
+_PARTICLES = frozenset({"up", "down", "on", "off", "in", "out"})
+"""Words that end a command verb ("Wake Up"), never a thing to act on."""
+
 _NOT_NOUNS = frozenset("night day morning evening main big small little new old top bottom side back front".split())
 """Words before a kind that say what sort it is, never a name alone ("night night" is bedtime)."""
 
@@ -801,6 +804,10 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "trunk": ("boot",),
     "tailgate": ("tail gate", "liftgate"),
     "radiator": ("heater",),
+    "frunk": ("front trunk", "front boot", "frank"),
+    "charge port": ("charging port", "charge flap", "charging flap", "charge door"),
+    "seat heater": ("seat warmer",),
+    "honk": ("honk the horn", "sound the horn", "beep the horn", "horn"),
     "hazard lights": ("hazards", "hazard warning lights", "hazard warnings", "flashers"),
     "usb charging": ("phone charging", "phone charger", "usb charger", "usb", "charger"),
     "usb charger": ("phone charger", "phone charging", "usb charging", "usb", "charger"),
@@ -902,7 +909,7 @@ _NO_NAME_WORDS = frozenset(
 LEADING_COMMANDS = frozenset(
     "restart reboot reset open close ring start stop run play flush identify calibrate update refresh feed "
     "trigger toggle sound honk flash wake boost test clean empty locate find retract extend deploy stow call summon"
-    " request save".split()
+    " request save vent".split()
 )
 """What a button named command first does ("Restart Router" is "restart the router")."""
 

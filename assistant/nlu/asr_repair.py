@@ -23,6 +23,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # "For hire sign of": no command ends in "of" (never a question: "what is it made of").
         (r"^(?!(?:what|which|how|who|where|is|are)\b)(.*\S)\s+of[.!?]*$", r"\1 off"),
         (r"\bbak\b", "back"),
+        (r"\bwidows\b", "windows"),
         # "Fridge to for degrees": four, where a value goes.
         (r"\b(to|at|on)\s+for\s+(?=(?:degrees?|percent|%)\b|$)", r"\1 four "),
         # "The reading light on the left": the left reading light.
