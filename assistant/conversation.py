@@ -54,9 +54,9 @@ LEADING_FILLER = re.compile(
     re.IGNORECASE,
 )
 TRAILING_FILLER = re.compile(
-    r"(?:[\s,]+(?:instead|then|after all|first|anyway|again|for me|please|completely|fully|actually"
+    r"(?:[\s,]+(?:instead|then|after all|first|anyway|again|for me|please|pls|plz|completely|fully|actually"
     r"|at the moment|right now|for now"
-    r"|all the way|if it s no trouble|if it's no trouble|just in case|though|no cap|bro|fam"
+    r"|all the way|if it s no trouble|if it's no trouble|just in case|though|no cap|bro|fam|or what|or not"
     r"|thank you(?: ever so much)?|love|dear|pet|duck|darling|sweetheart|there s a good (?:lad|girl|boy)"
     r"|for (?:the |my |your |our )?(?:baby|kids|children|boys|girls|her|him|them|dog|dogs|cat|mom|mum|dad"
     r"|grandma|grandpa|granny|nan|wife|husband|son|daughter|guests?|visitors?|carer|(?:district )?nurse|cleaner)"
@@ -79,6 +79,16 @@ _STILL = re.compile(rf"\b(?:even|still|yet)\s+(?={_MORE_WORD}\b)|(?<=er)\s+still
 unless an amount is said."""
 _STILL_TOO = re.compile(r"\bstill\s+(?=(?:too|so|very|really|way too|far too)\s)", re.IGNORECASE)
 """"Still too hot", "it's still too dark": the same complaint again, one more step."""
+_A_VERB = re.compile(
+    r"\b(?:turn|switch|put|set|make|open|close|shut|lock|unlock|dim|brighten|start|stop|raise|lower|bring|press"
+    r"|play|pause|run|give|get|kill|cut|stick|flick|pop|crank|bump)\b"
+)
+"""A word that makes a command of its own ("and put the fan on high", unlike "and the lamp")."""
+_QUESTION = re.compile(
+    r"^(?:what|whats|what s|which|who|where|when|why|how|is|are|was|were|does|did|has|have)\b"
+    r"(?! about\b| it possible\b| there any way\b)"
+)
+"""A question: it never turns into a command ("what's it on now", "is the heating on")."""
 _A_VALUE = re.compile(r"\d|\b(?:half|halfway|percent|degrees?|max|maximum|full|minimum)\b")
 _AT_LEAST = re.compile(r"\b((?:can|could) (?:we|i|you)) at least\b", re.IGNORECASE)
 """"Can we at least have the screen on": the request without the bargaining."""
@@ -117,6 +127,8 @@ _SET_TO = re.compile(r"^(set|put|turn|make) to\b", re.IGNORECASE)
 """"Set to 24 degrees": set it to 24 degrees."""
 _CAN_I_HAVE = re.compile(r"^(?:can|could|may) (?:i|we) (?:please )?(?:have|get) (?=.+\b(?:on|off)\b)", re.IGNORECASE)
 """"Can I have my seat warmer on 3", "can we have the screen on": put it on."""
+_LAMB = re.compile(r"\blamb\b", re.IGNORECASE)
+""""My lamb on": a lamp, heard before anything reads which light "the lamp" is."""
 _HELP_ME = re.compile(r"^(?:(?:can|could) (?:you )?)?help me (?=\w)", re.IGNORECASE)
 """"Can help me close the curtain": close the curtain."""
 _ON_OFF_IT = re.compile(r"^(on|off) (it|them)(?: back)?(?=[\s.!?]*$)|^(on|off) back (the\b.*)$", re.IGNORECASE)
@@ -284,6 +296,7 @@ class Conversation:
     def _handle(self, text: str, use_model: bool = True) -> Turn:
         turn = Turn(text=text)
         said = text
+        misunderstood_before = self._misunderstood
         words = normalize_name(text)
         if not words:
             turn.reply = SORRY_NOT_HEARD
@@ -348,6 +361,7 @@ class Conversation:
         if self.registry.owns_nothing(text):
             # "Turn off Jake's light" where Jake has none: not the room's lights either.
             turn.reply = "I don't know which device you mean."
+            self._misunderstood = True
             return turn
         scheduled = self._scheduled(text)
         if scheduled is not None:
@@ -382,6 +396,16 @@ class Conversation:
         self._misunderstood = False
         if self._fan_mode_elsewhere(intent):
             turn.reply = "I don't know which device you mean."
+            return turn
+        spec = INTENTS.get(intent.name)
+        if spec is not None and spec.changes_devices and _QUESTION.match(normalize_name(text)):
+            # "What's it on now?" is asked, never a command to turn it on.
+            turn.reply = SORRY_NOT_UNDERSTOOD
+            return turn
+        if words.startswith("and ") and misunderstood_before and not _A_VERB.search(words):
+            # "Turn off Pria's lamp" not understood, then "and Priya's ceiling light": the command
+            # "and" goes on with was never understood, so the light is not turned on by its name.
+            turn.reply = SORRY_NOT_UNDERSTOOD
             return turn
         if missed_value and intent.name.endswith("Relative"):
             # "Set it to 50 percent" not understood, then "a bit brighter": a step from a setting
@@ -780,6 +804,8 @@ class Conversation:
                 replies.append(part.reply)
         self._pending = waiting
         turn.reply = " ".join(replies)
+        # Understood as a whole when any part was ("..., we'll be going to bed soon" is a remark).
+        self._misunderstood = all(part.intent is None for part in parts)
         done = [part for part in parts if part.intent is not None and part.intent.targets]
         if len(done) > 1 and len({part.intent.name for part in done}) == 1:
             # "Turn on the windscreen defrost and the rear one", then "turn them both off".
@@ -1272,7 +1298,7 @@ _NEW_VALUE = re.compile(
 )
 """A new value alone, correcting the last setting: "no, twenty", "actually just halfway", "to 30 percent"."""
 
-_A_BIT = r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit|wee bit) )?"
+_A_BIT = r"(?:(?:a )?(?:bit|little|touch|lot|tad|little bit|wee bit|smidge) )?"
 """"A bit", "a little", "a wee bit", "a lot" before a comparative."""
 _COMPARATIVE = re.compile(
     r"(?:(?:a|one|two|three|half a|\d+(?:\.\d+)?) degrees? )?" + _A_BIT
@@ -1388,6 +1414,7 @@ def _tidy(text: str) -> str:
     text = _SINGLISH_TAIL.sub("", text) or text
     text = _SET_TO.sub(r"\1 it to", text)
     text = _CAN_I_HAVE.sub("put ", text)
+    text = _LAMB.sub("lamp", text)
     text = _HELP_ME.sub("", text)
     text = _ON_OFF_IT.sub(_turned_on_off, text)
     text = _OPEN_THE_POWERED.sub(lambda m: f"turn {'on' if m.group(1).lower() == 'open' else 'off'} {m.group(2)}", text)

@@ -24,6 +24,8 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?!(?:what|which|how|who|where|is|are)\b)(.*\S)\s+of[.!?]*$", r"\1 off"),
         (r"\bbak\b", "back"),
         (r"\bwidows\b", "windows"),
+        (r"\bmowed\b", "mode"),
+        (r"\bclothes (the|it|them|my)\b", r"close \1"),
         # "Fridge to for degrees": four, where a value goes.
         (r"\b(to|at|on)\s+for\s+(?=(?:degrees?|percent|%)\b|$)", r"\1 four "),
         # "The reading light on the left": the left reading light.

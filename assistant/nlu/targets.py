@@ -216,8 +216,10 @@ def resolve_targets(
         and constraints.floor is None
         and not area_said
         and _same_area(constraints.area, area_context)
+        and not re.search(r"\b(?:my|our)\b", said)
     ):
-        # The area is only where the speaker is: fall back to the home's one such device.
+        # The area is only where the speaker is: fall back to the home's one such device (not
+        # for "open my blinds" in a room without any: those are someone else's).
         home = _match(registry, constraints.without_area(), area_context, intent)
         if stand_in is not None and not home:
             home = _match(registry, constraints.with_stand_in(stand_in).without_area(), area_context, intent)
