@@ -89,7 +89,10 @@ _QUESTION = re.compile(
     r"(?! about\b| it possible\b| there any way\b)"
 )
 """A question: it never turns into a command ("what's it on now", "is the heating on")."""
-_A_VALUE = re.compile(r"\d|\b(?:half|halfway|percent|degrees?|max|maximum|full|minimum)\b")
+_A_VALUE = re.compile(
+    r"\d|\b(?:half|halfway|percent|degrees?|max|maximum|full|minimum"
+    r"|warmer|cooler|colder|hotter|brighter|dimmer|higher|lower|more|less)\b"
+)
 _AT_LEAST = re.compile(r"\b((?:can|could) (?:we|i|you)) at least\b", re.IGNORECASE)
 """"Can we at least have the screen on": the request without the bargaining."""
 _FOR_THE_NIGHT = re.compile(r"[\s,]+(?:for the night|overnight)(?=[\s.!?]*$)", re.IGNORECASE)
@@ -127,9 +130,21 @@ _SET_TO = re.compile(r"^(set|put|turn|make) to\b", re.IGNORECASE)
 """"Set to 24 degrees": set it to 24 degrees."""
 _CAN_I_HAVE = re.compile(r"^(?:can|could|may) (?:i|we) (?:please )?(?:have|get) (?=.+\b(?:on|off)\b)", re.IGNORECASE)
 """"Can I have my seat warmer on 3", "can we have the screen on": put it on."""
+_NEXT_TO_THE_BED = re.compile(r"\b(light|lamp) (?:next to|beside|by) the bed\b", re.IGNORECASE)
+_ON_THE_SIDE = re.compile(
+    r"\bthe ((?:\w+ )?(?:light|lamp|seat|window|door|heater|vent)s?) on the (left|right)(?: side)?\b", re.IGNORECASE
+)
+""""The light next to the bed on the left side": the left bedside light."""
+_MORE_COLD = re.compile(r"\bmore (cold|cool|warm|hot|bright|dark)\b", re.IGNORECASE)
+_COMPARATIVE_OF = {"cold": "colder", "cool": "cooler", "warm": "warmer", "hot": "hotter", "bright": "brighter",
+                   "dark": "darker"}
+""""Make the back more cool", "more cold": cooler, colder (English as a second language)."""
 _LAMB = re.compile(r"\blamb\b", re.IGNORECASE)
 """"My lamb on": a lamp, heard before anything reads which light "the lamp" is."""
-_HELP_ME = re.compile(r"^(?:(?:can|could) (?:you )?)?help me (?=\w)", re.IGNORECASE)
+_HELP_ME = re.compile(
+    r"^(?:(?:can|could) (?:you )?)?help me (?=\w)|^can (?=(?:unlock|lock|open|close|on|off|turn|switch|set)\b)",
+    re.IGNORECASE,
+)
 """"Can help me close the curtain": close the curtain."""
 _ON_OFF_IT = re.compile(r"^(on|off) (it|them)(?: back)?(?=[\s.!?]*$)|^(on|off) back (the\b.*)$", re.IGNORECASE)
 """"Off it", "on it back", "on back the ceiling light": turn it off, turn it back on."""
@@ -1020,6 +1035,11 @@ class Conversation:
                 # "Now the rear left" after the seat ventilation: its ventilation, not its heating.
                 kinds = {_kind_word(e) for e in previous}
                 return [e for e in there if _kind_word(e) in kinds]
+            if len(there) > 1 and components <= {"cover", "lock"}:
+                # "And the second row too" after the third row's sunshade: its sunshade, not also
+                # its sliding doors.
+                kinds = {_kind_word(e) for e in previous}
+                return [e for e in there if _kind_word(e) in kinds] or there
             return there
         place, _, kind = re.sub(r"^(the|my) ", "", key).rpartition(" ")
         area = self.registry.find_area(place) if place else None
@@ -1228,6 +1248,7 @@ _REMARK = re.compile(
     r"|^(?:(?:a )?(?:bit|little|wee bit|touch|tad|way|far|much) )?too \w+$"
     r"|^(?:(?:i m|im|we re|were) )?(?:fixin|fixing|about|gonna|going) to\b"
     r"|^(?:there s|theres|there is) a good\b|^(?:i like )?to be (?:sure|safe)$"
+    r"|^my \w+(?: in law)? (?:is |s )?(?:coming|here|arriving|home|back|visiting)\b"
 )
 """A remark beside the commands of one sentence ("..., it's too warm for her", "she says it's too
 warm", "the sun is in the baby's eyes", "but not too bright", "too bright, back to 40")."""
@@ -1388,6 +1409,10 @@ def _bare_target(text: str) -> str:
 
 
 _REAR_FAN = re.compile(r"\bthe (?:rear|back) (?:fan|blower)s?\b", re.IGNORECASE)
+_LOCK_IT_BACK = re.compile(
+    r"^((?:(?:ok|okay|now|then) )?(?:lock|close|shut) (?:it|them)) back(?=[\s.!?]*$)", re.IGNORECASE
+)
+""""Lock it back": lock it again (Singapore and Indian English)."""
 _BACK_ON_OFF = re.compile(r"^((?:turn|switch|put|shut)\b.*\S)\s+back\s+(on|off)([\s.!?]*)$", re.IGNORECASE)
 """"Turn the west floodlight back off": on or off again, the same as without "back"."""
 _PARTICLE_LAST = re.compile(
@@ -1415,6 +1440,9 @@ def _tidy(text: str) -> str:
     text = _SET_TO.sub(r"\1 it to", text)
     text = _CAN_I_HAVE.sub("put ", text)
     text = _LAMB.sub("lamp", text)
+    text = _MORE_COLD.sub(lambda m: _COMPARATIVE_OF[m.group(1).lower()], text)
+    text = _NEXT_TO_THE_BED.sub(r"bedside \1", text)
+    text = _ON_THE_SIDE.sub(r"the \2 \1", text)
     text = _HELP_ME.sub("", text)
     text = _ON_OFF_IT.sub(_turned_on_off, text)
     text = _OPEN_THE_POWERED.sub(lambda m: f"turn {'on' if m.group(1).lower() == 'open' else 'off'} {m.group(2)}", text)
@@ -1435,6 +1463,7 @@ def _tidy(text: str) -> str:
         text = re.sub(rf"\b{_MORE_WORD}\b", r"a bit \g<0>", text, count=1, flags=re.IGNORECASE)
     text = _RIGHT_DOWN.sub(r"\1 to", text)
     text = _BACK_ON_OFF.sub(r"\1 \2\3", text)
+    text = _LOCK_IT_BACK.sub(r"\1", text)
     text = _PARTICLE_LAST.sub(r"\1 \3 \2\4", text)
     text = _AS_BRIGHT_AS_IT_GOES.sub(r"set \1 to max", text)
     text = _TURN_LIKE.sub(r"turn \1 \2", text)

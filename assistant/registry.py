@@ -340,9 +340,10 @@ class Registry:
         if entity.component == "fan":
             # "The roof vent" for the "Roof Vent Fan" (not "the ceiling" for a "Ceiling Fan").
             derived += [n.removesuffix(" fan") for n in spoken_names if n.endswith(" fan") and len(n.split()) > 2]
-        if entity.component in ("light", "climate", "switch", "fan"):
+        if entity.component in ("light", "climate", "switch", "fan", "cover"):
             # "The patio lights" for the "Patio String Lights", "the diesel heater" for the
-            # "Diesel Night Heater": the first word and the kind.
+            # "Diesel Night Heater", "the left door" for the "Left Sliding Door": the first word
+            # and the kind.
             for words in (normalize_name(x).split() for x in entity.names):
                 kind = words[-1] in _LIGHT_WORDS or words[-1] in _COUNTED_KINDS
                 if len(words) > 2 and kind and self.find_area(words[0]) is None and not any(
@@ -363,8 +364,9 @@ class Registry:
             # "The footwell light" for the light "Footwell Ambient": its name, or its first word,
             # said with "light".
             # (Home Assistant's sentences already say "the play corner light" for "Play Corner".)
+            # "The ceiling light" for a light named "Ceiling".
             for words in (normalize_name(x).split() for x in entity.names):
-                if len(words) > 1 and self.find_area(words[0]) is None:
+                if words and self.find_area(words[0]) is None:
                     derived.append(f"{words[0]} light")
         derived += [v for x in spoken_names for v in [*_kind_last(x), *self._owner_first(x)]]
         for n in [*(normalize_name(x) for x in entity.names), *derived]:
@@ -706,7 +708,7 @@ def _name_endings(entity: Entity) -> list[str]:
     # "The leds" for the "Tyler LED Strip" in Tyler's room: an ending's everyday words.
     # (Of two words or more: "the defroster" is not the "Rear Demister" beside a "Defrost".)
     endings += [other for n in list(endings) if " " in n for other in _SYNONYMS.get(n, ())]
-    return [n for n in dict.fromkeys(endings) if n not in _KIND_WORDS and len(n.split()[0]) > 1]
+    return [n for n in dict.fromkeys(endings) if n not in _KIND_WORDS and n not in _PARTICLES and len(n.split()[0]) > 1]
 
 
 def _without_trailing_side(name: str) -> str:
@@ -745,7 +747,10 @@ def _unique_nouns(registry: Registry, entity: Entity) -> list[str]:
     unique = [
         noun
         for noun in nouns
-        if len(noun) > 3 and noun not in _NO_NAME_WORDS and not _said_elsewhere(registry, entity, noun)
+        if len(noun) > 3
+        and noun not in _NO_NAME_WORDS
+        and noun not in _COMPARATIVE_WORDS
+        and not _said_elsewhere(registry, entity, noun)
     ]
     outlet_words = ("socket", "outlet", "plug")
     if words[-1] in outlet_words and not any(_said_elsewhere(registry, entity, w) for w in outlet_words):
@@ -754,6 +759,8 @@ def _unique_nouns(registry: Registry, entity: Entity) -> list[str]:
     return unique
 
 
+_COMPARATIVE_WORDS = frozenset("warmer cooler colder hotter brighter dimmer higher lower faster slower".split())
+"""Never a device's name by itself: "warmer please" is no "Towel Warmer", "dimmer" no "Entrance Dimmer"."""
 _PARTICLES = frozenset({"up", "down", "on", "off", "in", "out"})
 """Words that end a command verb ("Wake Up"), never a thing to act on."""
 
@@ -804,6 +811,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "trunk": ("boot",),
     "tailgate": ("tail gate", "liftgate"),
     "radiator": ("heater",),
+    "climate": ("aircon", "air con", "ac", "air conditioning", "air conditioner"),
     "frunk": ("front trunk", "front boot", "frank"),
     "charge port": ("charging port", "charge flap", "charging flap", "charge door"),
     "seat heater": ("seat warmer",),

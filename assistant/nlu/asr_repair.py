@@ -24,12 +24,13 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?!(?:what|which|how|who|where|is|are)\b)(.*\S)\s+of[.!?]*$", r"\1 off"),
         (r"\bbak\b", "back"),
         (r"\bwidows\b", "windows"),
+        (r"\blucks\b", "locks"),
         (r"\bmowed\b", "mode"),
         (r"\bclothes (the|it|them|my)\b", r"close \1"),
         # "Fridge to for degrees": four, where a value goes.
         (r"\b(to|at|on)\s+for\s+(?=(?:degrees?|percent|%)\b|$)", r"\1 four "),
-        # "The reading light on the left": the left reading light.
-        (r"\bthe ((?:\w+ )?(?:light|lamp|seat|window|door|heater|vent)s?) on the (left|right)\b", r"the \2 \1"),
+        # "The door of left side", "the door of the right": the left door.
+        (r"\bthe (\w+) of (?:the )?(left|right)(?: side)?\b", r"the \2 \1"),
         (r"\bthermo stat\b", "thermostat"),
         (r"\bcurtins\b", "curtains"),
         (r"\bdors\b", "doors"),

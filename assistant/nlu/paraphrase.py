@@ -136,7 +136,7 @@ _VERB_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:power (?:down|off)|unpower|de ?energi[sz]e)\b", "turn off"),
         (r"\b(?:give power to|put the power on (?:at|to)|energi[sz]e|power up)\b", "turn on"),
         # "The bathroom can go dark now", "blackout the bedroom": lights off.
-        (r"\b(?:can|may|should) go dark\b|\bblack ?out\b", "turn off the lights"),
+        (r"\b(?:can|may|should) go dark\b|^black ?out\b(?! (?:curtains?|blinds?|shades?))", "turn off the lights"),
         (r"\b(?:can|may|should) go off\b", "turn off"),
         (r"\bneeds? (?:switching|turning|to (?:be )?(?:switched|turned|go)) off\b", "turn off"),
     )
